@@ -1,0 +1,37 @@
+# Task entries. `make serve` and `make test` are the README's two commands.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: install serve worker migrate test lint bench-embeddings clean
+
+$(BIN)/brain: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(BIN)/brain
+
+install: $(BIN)/brain
+
+serve: install
+	ENTERPRISE_ENABLED=$${ENTERPRISE_ENABLED:-true} $(BIN)/brain serve --host 127.0.0.1 --port 8000
+
+worker: install
+	$(BIN)/brain worker
+
+migrate: install
+	$(BIN)/brain migrate
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check src tests bench migrations
+	$(BIN)/ruff format --check src tests bench migrations
+	$(BIN)/mypy
+
+bench-embeddings: install
+	$(BIN)/python bench/embedding_models.py
+
+clean:
+	rm -rf $(VENV) data enterprise_chroma_db

@@ -1,0 +1,133 @@
+"""`brain`: serve, work, migrate and bootstrap tenants from the command line."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from shared.errors import DomainError
+from shared.settings import get_settings
+
+app = typer.Typer(help="Enterprise AI Brain and the marketing chatbot.", no_args_is_help=True)
+enterprise_app = typer.Typer(help="Enterprise tenants.", no_args_is_help=True)
+chatbot_app = typer.Typer(help="Chatbot tenants.", no_args_is_help=True)
+app.add_typer(enterprise_app, name="enterprise")
+app.add_typer(chatbot_app, name="chatbot")
+console = Console()
+errors = Console(stderr=True)
+
+
+def _fail(message: str) -> None:
+    errors.print(f"[red]error:[/red] {message}")
+    raise typer.Exit(code=1)
+
+
+@app.command()
+def migrate(
+    product: Annotated[str, typer.Option(help="chatbot, enterprise or all")] = "all",
+    revision: Annotated[str, typer.Option(help="target revision")] = "head",
+) -> None:
+    """Bring the database schemas up to date (one Alembic history per schema)."""
+    from shared.migrations import PRODUCTS, upgrade
+
+    settings = get_settings()
+    targets = PRODUCTS if product == "all" else (product,)
+    for target in targets:
+        if target not in PRODUCTS:
+            _fail(f"unknown product {target!r}; expected one of: all, {', '.join(PRODUCTS)}")
+        upgrade(settings, target, revision)
+        console.print(f"[green]migrated[/green] {target} to {revision}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+    workers: Annotated[int, typer.Option(help="uvicorn worker processes")] = 1,
+    migrate_first: Annotated[
+        bool | None, typer.Option("--migrate/--no-migrate", help="default: migrate on embedded SQLite only")
+    ] = None,
+) -> None:
+    """Run the root app: /api/chat, and /api/enterprise and /dashboard when ENTERPRISE_ENABLED."""
+    import uvicorn
+
+    settings = get_settings()
+    if migrate_first if migrate_first is not None else settings.database_url is None:
+        migrate(product="all", revision="head")
+    uvicorn.run("chatbot.main:app", host=host, port=port, workers=workers, proxy_headers=True)
+
+
+@app.command()
+def worker(
+    workers: Annotated[int, typer.Option(help="worker threads")] = 2,
+) -> None:
+    """Consume enterprise jobs (ingestion, syncs, scheduled reports) from the queue."""
+    from huey.consumer import Consumer
+
+    from enterprise.jobs import huey
+
+    console.print(f"[green]worker[/green] consuming queue {huey.name!r} with {workers} threads")
+    Consumer(huey, workers=workers, worker_type="thread", periodic=True).run()
+
+
+@enterprise_app.command("create")
+def enterprise_create(
+    slug: Annotated[str, typer.Argument(help="e.g. coca-cola")],
+    admin_email: Annotated[str, typer.Option(help="the first admin's email")],
+    admin_password: Annotated[str, typer.Option(help="at least 10 characters", prompt=True, hide_input=True)],
+    name: Annotated[str, typer.Option(help="display name")] = "",
+) -> None:
+    """Create an enterprise and its first admin."""
+    from enterprise.auth.service import create_enterprise
+    from enterprise.runtime import EnterpriseRuntime
+    from shared.database import session_scope
+
+    settings = get_settings()
+    runtime = EnterpriseRuntime.from_settings(settings)
+    try:
+        with session_scope(runtime.session_factory) as session:
+            enterprise, admin = create_enterprise(
+                session,
+                slug=slug,
+                name=name,
+                admin_email=admin_email,
+                admin_password=admin_password,
+                max_documents=settings.enterprise_max_documents,
+            )
+            console.print(
+                f"[green]created[/green] enterprise {enterprise.slug} ({enterprise.id}) with admin {admin.email}"
+            )
+    except DomainError as exc:
+        _fail(exc.detail)
+    finally:
+        runtime.engine.dispose()
+
+
+@chatbot_app.command("create-tenant")
+def chatbot_create_tenant(
+    slug: Annotated[str, typer.Argument(help="e.g. rize-cleaning")],
+    admin_email: Annotated[str, typer.Option()],
+    admin_password: Annotated[str, typer.Option(prompt=True, hide_input=True)],
+    name: Annotated[str, typer.Option()] = "",
+) -> None:
+    """Create a chatbot tenant and its admin."""
+    from chatbot.runtime import ChatbotRuntime
+    from chatbot.service import create_tenant
+    from shared.database import session_scope
+
+    runtime = ChatbotRuntime.from_settings(get_settings())
+    try:
+        with session_scope(runtime.session_factory) as session:
+            tenant = create_tenant(session, slug, name, admin_email, admin_password)
+            console.print(f"[green]created[/green] chatbot tenant {tenant.slug} with admin {admin_email.lower()}")
+    except DomainError as exc:
+        _fail(exc.detail)
+    finally:
+        runtime.engine.dispose()
+
+
+def main() -> None:
+    sys.exit(app())

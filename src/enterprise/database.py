@@ -1,0 +1,47 @@
+"""The enterprise schema's declarative base and the one tenant-scoping helper."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, TypeVar
+
+from sqlalchemy import ForeignKey, Select, Uuid, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column
+
+from shared.database import ModelMixin, schema_metadata
+from shared.errors import NotFoundError
+
+SCHEMA = "enterprise"
+
+
+class EnterpriseBase(DeclarativeBase):
+    metadata = schema_metadata(SCHEMA)
+
+
+class TenantOwned(ModelMixin):
+    """A row that belongs to exactly one enterprise."""
+
+    @declared_attr
+    def enterprise_id(cls) -> Mapped[uuid.UUID]:  # noqa: N805 (SQLAlchemy declared_attr)
+        return mapped_column(Uuid, ForeignKey(f"{SCHEMA}.enterprises.id", ondelete="CASCADE"), index=True)
+
+
+Owned = TypeVar("Owned", bound=TenantOwned)
+
+
+def scoped(model: type[Owned], enterprise_id: uuid.UUID) -> Select[Owned]:
+    """Every read of tenant data starts here, so no query can forget the enterprise filter."""
+    return select(model).where(model.enterprise_id == enterprise_id)
+
+
+def get_scoped(session: Session, model: type[Owned], enterprise_id: uuid.UUID, object_id: Any) -> Owned:
+    """One row of the caller's enterprise; another enterprise's row is indistinguishable from none."""
+    label = getattr(model, "__label__", model.__name__.lower())
+    try:
+        wanted = object_id if isinstance(object_id, uuid.UUID) else uuid.UUID(str(object_id))
+    except ValueError:
+        raise NotFoundError(f"{label} {object_id} not found") from None
+    row = session.scalars(scoped(model, enterprise_id).where(model.id == wanted)).one_or_none()
+    if row is None:
+        raise NotFoundError(f"{label} {object_id} not found")
+    return row

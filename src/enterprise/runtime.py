@@ -1,0 +1,36 @@
+"""What the enterprise product needs while it runs, built once per process from settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from enterprise.auth.service import TokenPolicy
+from enterprise.database import SCHEMA
+from shared.database import create_db_engine, create_session_factory
+from shared.security import TokenCodec
+from shared.settings import Settings
+
+TOKEN_AUDIENCE = "enterprise"  # noqa: S105 (not a secret)
+
+
+@dataclass
+class EnterpriseRuntime:
+    settings: Settings
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    tokens: TokenPolicy
+    lifespan_entries: int = field(default=0)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> EnterpriseRuntime:
+        engine = create_db_engine(settings, [SCHEMA])
+        tokens = TokenPolicy(
+            codec=TokenCodec.for_audience(settings, TOKEN_AUDIENCE),
+            access_lifetime=timedelta(minutes=settings.access_token_minutes),
+            invite_lifetime=timedelta(hours=settings.invite_token_hours),
+        )
+        return cls(settings=settings, engine=engine, session_factory=create_session_factory(engine), tokens=tokens)

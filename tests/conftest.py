@@ -1,0 +1,88 @@
+"""Session-wide test environment: a fresh PostgreSQL database, a Redis database, Chroma in a
+temporary directory, the real embedding model (loaded once), and the apps built on them."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
+TEST_DATABASE = f"brain_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+TEST_ROOT = Path(tempfile.mkdtemp(prefix="brain-tests-"))
+TEST_DATABASE_URL = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + TEST_DATABASE
+
+# The settings every module reads at import (the job queue among them) come from here.
+os.environ.update(
+    {
+        "ENVIRONMENT": "test",
+        "DATABASE_URL": TEST_DATABASE_URL,
+        "REDIS_URL": TEST_REDIS_URL,
+        "DATA_DIR": str(TEST_ROOT / "data"),
+        "VECTOR_STORE_PATH": str(TEST_ROOT / "chroma"),
+        "JWT_SECRET_KEY": "test-secret-" + uuid.uuid4().hex,
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+    }
+)
+for unset in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "LANGCHAIN_API_KEY", "CHROMA_URL", "ENTERPRISE_ENABLED"):
+    os.environ.pop(unset, None)
+
+
+def _admin_sql(statement: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(
+        PG_ADMIN_URL.replace("postgresql://", "postgresql+psycopg2://", 1), isolation_level="AUTOCOMMIT"
+    )
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(statement))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def test_database() -> Iterator[str]:
+    import redis
+
+    from shared.migrations import PRODUCTS, upgrade
+    from shared.settings import Settings
+
+    _admin_sql(f'CREATE DATABASE "{TEST_DATABASE}"')
+    redis.Redis.from_url(TEST_REDIS_URL).flushdb()
+    settings = Settings()
+    for product in PRODUCTS:
+        upgrade(settings, product)
+    yield TEST_DATABASE_URL
+    _admin_sql(f'DROP DATABASE IF EXISTS "{TEST_DATABASE}" WITH (FORCE)')
+    shutil.rmtree(TEST_ROOT, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pg_dump() -> str:
+    path = shutil.which("pg_dump")
+    if path is None:
+        pytest.fail("pg_dump is not installed: apt-get install postgresql-client")
+    return path
+
+
+def brain_executable() -> str:
+    """The `brain` console script installed beside this interpreter."""
+    brain = Path(sys.executable).parent / "brain"
+    assert brain.exists(), "the brain console script is not installed: pip install -e ."
+    return str(brain)
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [brain_executable(), *args], capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})}
+    )

@@ -1,0 +1,85 @@
+"""The packaged embedding model: loads with no network, embeds sensibly, and a collection
+refuses vectors of another model."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import uuid
+
+import numpy as np
+import pytest
+
+from shared.embeddings import ONNX_INT8_MODEL, TORCH_MODEL, OnnxMiniLMEmbedder, get_embedder
+from shared.settings import Settings
+from shared.vectorstore import EmbeddingModelMismatchError, get_chroma_client, model_collection
+
+NO_NETWORK_LOAD = """
+import socket, sys
+def refuse(*args, **kwargs):
+    raise OSError("network access attempted during model load")
+socket.socket.connect = refuse
+socket.create_connection = refuse
+from shared.embeddings import get_embedder
+from shared.settings import Settings
+embedder = get_embedder(Settings(embedding_model=sys.argv[1]))
+vector = embedder.embed_query("Total net sales")
+assert len(vector) == 384, len(vector)
+print(embedder.name)
+"""
+
+
+@pytest.mark.parametrize("model", [ONNX_INT8_MODEL, TORCH_MODEL])
+def test_model_loads_from_site_packages_with_network_refused(model: str) -> None:
+    result = subprocess.run([sys.executable, "-c", NO_NETWORK_LOAD, model], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().endswith(model)
+
+
+def test_default_model_ranks_paraphrases_above_unrelated_text() -> None:
+    embedder = get_embedder(Settings())
+    assert isinstance(embedder, OnnxMiniLMEmbedder)
+    query = np.array(embedder.embed_query("How much cash was paid in dividends?"))
+    docs = np.array(
+        embedder.embed_documents(
+            [
+                "Payments for dividends and dividend equivalents were $14,119 million.",
+                "The company leases office space in Cupertino, California.",
+                "",
+            ]
+        )
+    )
+    similarity = docs @ query
+    assert similarity[0] > similarity[1] + 0.2
+    assert np.allclose(np.linalg.norm(docs[:2], axis=1), 1.0, atol=1e-4)
+
+
+def test_batch_order_is_preserved() -> None:
+    embedder = get_embedder(Settings())
+    texts = ["short", "a much longer sentence about revenue growth in fiscal 2019 and beyond", "mid length text"]
+    batch = embedder.embed_documents(texts)
+    singles = [embedder.embed_query(t) for t in texts]
+    for got, want in zip(batch, singles, strict=True):
+        assert np.dot(got, want) > 0.999
+
+
+class _OtherModel:
+    name = "some-other-model"
+    dimension = 384
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [[0.0] * 384 for _ in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return [0.0] * 384
+
+
+def test_collection_refuses_another_models_vectors() -> None:
+    settings = Settings()
+    client = get_chroma_client(settings)
+    name = f"test_{uuid.uuid4().hex[:8]}"
+    collection = model_collection(client, name, get_embedder(settings))
+    assert collection.metadata["embedding_model"] == ONNX_INT8_MODEL
+    with pytest.raises(EmbeddingModelMismatchError, match="re-index"):
+        model_collection(client, name, _OtherModel())
+    client.delete_collection(name)

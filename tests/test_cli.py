@@ -1,0 +1,114 @@
+"""The `brain` command and the two ways to run the servers, as real processes over real HTTP."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from tests.conftest import brain_executable, run_cli
+from tests.factories import DEFAULT_PASSWORD
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def _server(command: list[str], port: int, env: dict[str, str], cwd: Path | None = None) -> Iterator[str]:
+    process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise AssertionError(f"server exited: {process.stdout.read() if process.stdout else ''}")
+            try:
+                if httpx.get(f"{base}/health", timeout=2).status_code in {200, 503}:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.3)
+        else:
+            raise AssertionError("server did not start within 90 s")
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def test_enterprise_create_then_sign_in_through_brain_serve() -> None:
+    slug = f"coca-cola-{uuid.uuid4().hex[:6]}"
+    email = f"ceo@{slug}.example"
+    created = run_cli(
+        "enterprise",
+        "create",
+        slug,
+        "--admin-email",
+        email,
+        "--admin-password",
+        DEFAULT_PASSWORD,
+        "--name",
+        "Coca-Cola",
+    )
+    assert created.returncode == 0, created.stderr
+    assert slug in created.stdout
+    again = run_cli("enterprise", "create", slug, "--admin-email", "x" + email, "--admin-password", DEFAULT_PASSWORD)
+    assert again.returncode == 1
+    assert "already exists" in again.stderr
+    port = _free_port()
+    command = [brain_executable(), "serve", "--port", str(port), "--no-migrate"]
+    with _server(command, port, {**os.environ, "ENTERPRISE_ENABLED": "true"}) as base:
+        assert httpx.get(f"{base}/health").json()["status"] == "ok"
+        token = httpx.post(f"{base}/api/enterprise/auth/token", data={"username": email, "password": DEFAULT_PASSWORD})
+        assert token.status_code == 200
+        me = httpx.get(f"{base}/api/enterprise/me", headers={"Authorization": f"Bearer {token.json()['access_token']}"})
+        assert me.json()["enterprise"]["name"] == "Coca-Cola"
+        assert httpx.get(f"{base}/api/chat/me").status_code == 401
+
+
+def test_enterprise_runs_alone_with_uvicorn_on_the_same_paths() -> None:
+    slug = f"startup-x-{uuid.uuid4().hex[:6]}"
+    email = f"founder@{slug}.example"
+    assert (
+        run_cli("enterprise", "create", slug, "--admin-email", email, "--admin-password", DEFAULT_PASSWORD).returncode
+        == 0
+    )
+    port = _free_port()
+    command = [sys.executable, "-m", "uvicorn", "enterprise.app:app", "--port", str(port)]
+    with _server(command, port, dict(os.environ)) as base:
+        token = httpx.post(f"{base}/api/enterprise/auth/token", data={"username": email, "password": DEFAULT_PASSWORD})
+        assert token.status_code == 200
+        assert httpx.get(f"{base}/dashboard/").status_code == 200
+        assert httpx.get(f"{base}/api/chat/me").status_code == 404
+        assert set(httpx.get(f"{base}/health").json()["checks"]) == {"database:enterprise", "chroma", "redis"}
+
+
+def test_embedded_defaults_serve_from_a_fresh_directory(tmp_path: Path) -> None:
+    """The README's first command: no DATABASE_URL, no REDIS_URL, no CHROMA_URL; it migrates itself."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}} | {
+        "ENTERPRISE_ENABLED": "true",
+        "DATA_DIR": str(tmp_path / "data"),
+        "VECTOR_STORE_PATH": str(tmp_path / "chroma"),
+    }
+    port = _free_port()
+    with _server([brain_executable(), "serve", "--port", str(port)], port, env, cwd=tmp_path) as base:
+        health = httpx.get(f"{base}/health").json()
+        assert health["status"] == "ok"
+        assert health["checks"]["database:enterprise"]["backend"] == "sqlite"
+        assert "redis" not in health["checks"]
+        login = httpx.post(f"{base}/api/enterprise/auth/token", data={"username": "a@b.example", "password": "x" * 12})
+        assert login.status_code == 401  # the schema exists: a clean refusal, not a 500
+    assert (tmp_path / "data" / "db" / "enterprise.db").exists()
