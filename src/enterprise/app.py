@@ -13,9 +13,11 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from enterprise.auth.router import router as auth_router
 from enterprise.dashboard.router import create_dashboard_app
+from enterprise.documents.router import router as documents_router
 from enterprise.runtime import EnterpriseRuntime
 from shared.health import health_report
 from shared.http_errors import install_error_handlers
+from shared.jobs import InProcessWorkers
 from shared.observability import configure_logging, request_metrics
 from shared.settings import Settings, get_settings
 
@@ -27,10 +29,26 @@ DASHBOARD_PREFIX = "/dashboard"
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     runtime: EnterpriseRuntime = app.state.runtime
     runtime.lifespan_entries += 1
+    workers = _in_process_workers(runtime.settings)
     try:
         yield
     finally:
+        if workers is not None:
+            workers.stop()
         runtime.engine.dispose()
+
+
+def _in_process_workers(settings: Settings) -> InProcessWorkers | None:
+    """Without Redis (the embedded default) this process runs the jobs itself."""
+    if not settings.run_jobs_in_process:
+        return None
+    from enterprise.ingestion.tasks import rescue_stalled_jobs, worker_runtime
+    from enterprise.jobs import huey
+
+    rescue_stalled_jobs(worker_runtime())
+    workers = InProcessWorkers(huey, workers=settings.job_workers)
+    workers.start()
+    return workers
 
 
 def create_enterprise_app(settings: Settings | None = None) -> FastAPI:
@@ -55,6 +73,7 @@ def create_enterprise_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type"],
         )
     api.include_router(auth_router)
+    api.include_router(documents_router)
     api.state.dashboard = create_dashboard_app(runtime)
     return api
 

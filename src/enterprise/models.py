@@ -1,5 +1,6 @@
 """Every enterprise table, imported in one place for migrations and metadata."""
 
 from enterprise.auth.models import Enterprise, Role, User
+from enterprise.documents.models import Chunk, Document, ExtractedTable
 
-__all__ = ["Enterprise", "Role", "User"]
+__all__ = ["Chunk", "Document", "Enterprise", "ExtractedTable", "Role", "User"]

@@ -5,14 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from chromadb.api import ClientAPI
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from enterprise.auth.service import TokenPolicy
 from enterprise.database import SCHEMA
+from enterprise.documents.storage import OriginalStore
 from shared.database import create_db_engine, create_session_factory
+from shared.embeddings import Embedder, get_embedder
 from shared.security import TokenCodec
 from shared.settings import Settings
+from shared.vectorstore import get_chroma_client
 
 TOKEN_AUDIENCE = "enterprise"  # noqa: S105 (not a secret)
 
@@ -23,6 +27,7 @@ class EnterpriseRuntime:
     engine: Engine
     session_factory: sessionmaker[Session]
     tokens: TokenPolicy
+    store: OriginalStore
     lifespan_entries: int = field(default=0)
 
     @classmethod
@@ -33,4 +38,16 @@ class EnterpriseRuntime:
             access_lifetime=timedelta(minutes=settings.access_token_minutes),
             invite_lifetime=timedelta(hours=settings.invite_token_hours),
         )
-        return cls(settings=settings, engine=engine, session_factory=create_session_factory(engine), tokens=tokens)
+        return cls(
+            settings=settings,
+            engine=engine,
+            session_factory=create_session_factory(engine),
+            tokens=tokens,
+            store=OriginalStore(settings.data_dir / "originals"),
+        )
+
+    def vector_client(self) -> ClientAPI:
+        return get_chroma_client(self.settings)
+
+    def embedder(self) -> Embedder:
+        return get_embedder(self.settings)

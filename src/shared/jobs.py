@@ -1,9 +1,10 @@
 """Background jobs on huey: Redis when REDIS_URL is set (run `brain worker`), otherwise an
-SQLite-backed queue drained by worker threads inside the server process."""
+SQLite-backed queue drained by worker threads inside the server process. Both honour task
+priorities, so short jobs are not stuck behind long ones."""
 
 from __future__ import annotations
 
-from huey import RedisHuey, SqliteHuey
+from huey import PriorityRedisHuey, SqliteHuey
 from huey.api import Huey
 from huey.consumer import Consumer
 
@@ -12,7 +13,7 @@ from shared.settings import Settings
 
 def create_huey(settings: Settings, name: str) -> Huey:
     if settings.redis_url:
-        return RedisHuey(name, url=settings.redis_url, utc=True)
+        return PriorityRedisHuey(name, url=settings.redis_url, utc=True)
     queue_dir = settings.data_dir / "jobs"
     queue_dir.mkdir(parents=True, exist_ok=True)
     return SqliteHuey(name, filename=str(queue_dir / f"{name}.db"), utc=True)

@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     access_token_minutes: int = 60
     invite_token_hours: int = 72
 
+    # Jobs: unset means "in this process" exactly when there is no Redis queue to share.
+    jobs_in_process: bool | None = None
+    job_workers: int = 1
+
     # Storage
     database_url: str | None = None
     redis_url: str | None = None
@@ -104,6 +108,10 @@ class Settings(BaseSettings):
     @property
     def cors_origin_list(self) -> list[str]:
         return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
+
+    @property
+    def run_jobs_in_process(self) -> bool:
+        return self.jobs_in_process if self.jobs_in_process is not None else self.redis_url is None
 
     @property
     def llm_configured(self) -> bool:

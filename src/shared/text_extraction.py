@@ -53,11 +53,13 @@ def sniff_format(head: bytes, filename: str, allowed: frozenset[str]) -> str:
 
 
 def decode_text(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "utf-16") if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig",):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+    """UTF-8 (with or without BOM) or UTF-16 by their marks; anything else by detection."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()

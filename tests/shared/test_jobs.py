@@ -6,7 +6,7 @@ import threading
 import uuid
 from pathlib import Path
 
-from huey import RedisHuey, SqliteHuey
+from huey import PriorityRedisHuey, SqliteHuey
 
 from shared.jobs import InProcessWorkers, create_huey
 from shared.settings import Settings
@@ -24,7 +24,7 @@ def _register_echo(huey, results: dict[str, str], done: threading.Event):  # typ
 
 def test_redis_queue_runs_jobs_on_worker_threads() -> None:
     huey = create_huey(Settings(), f"test-{uuid.uuid4().hex[:6]}")
-    assert isinstance(huey, RedisHuey)
+    assert isinstance(huey, PriorityRedisHuey)
     results: dict[str, str] = {}
     done = threading.Event()
     remember = _register_echo(huey, results, done)

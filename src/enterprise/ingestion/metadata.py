@@ -1,0 +1,72 @@
+"""Company, fiscal year and document type read from a document's first pages or its name."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from enterprise.documents.models import DocumentType
+
+_FISCAL_YEAR_END = re.compile(
+    r"for\s+the\s+fiscal\s+year\s+ended\s*:?\s*([A-Za-z]+\s+\d{1,2}\s*,?\s*(\d{4}))", re.IGNORECASE
+)
+_EXACT_NAME = re.compile(r"^\s*(.+?)\s*\n\s*\(\s*exact\s+name\s+of\s+registrant", re.IGNORECASE | re.MULTILINE)
+_YEAR_IN_NAME = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
+_FORM_10K = re.compile(r"form\s*10\s*-?\s*k\b", re.IGNORECASE)
+_FORM_10Q = re.compile(r"form\s*10\s*-?\s*q\b", re.IGNORECASE)
+_CONTRACT_WORDS = re.compile(
+    r"\b(agreement|contract|hereinafter|whereas|the parties|contrato|las partes)\b", re.IGNORECASE
+)
+_BALANCE_WORDS = re.compile(r"\b(balance sheet|statement of financial position|balance general)\b", re.IGNORECASE)
+_REPORT_WORDS = re.compile(r"\b(annual report|quarterly report|informe|report)\b", re.IGNORECASE)
+_NAME_NOISE = re.compile(r"[_\-\s]*(10-?k|10-?q|annual|report|informe|\d{4})[_\-\s]*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class InferredMetadata:
+    company: str | None
+    fiscal_year: int | None
+    period: str | None
+    doc_type: DocumentType
+
+
+def _clean_company(raw: str) -> str | None:
+    name = " ".join(raw.replace("\u2019", "'").split()).strip(" ,")
+    if not name or len(name) > 120:
+        return None
+    return name.title() if name.isupper() else name
+
+
+def _company_from_filename(filename: str) -> str | None:
+    stem = re.sub(r"\.[A-Za-z0-9]+$", "", filename)
+    words = _NAME_NOISE.sub(" ", stem).replace("_", " ").strip()
+    return words.title() if words and not words.isdigit() else None
+
+
+def infer_metadata(first_pages_text: str, filename: str) -> InferredMetadata:
+    cover = first_pages_text[:20_000]
+    company: str | None = None
+    fiscal_year: int | None = None
+    period: str | None = None
+    if match := _EXACT_NAME.search(cover):
+        company = _clean_company(match.group(1).splitlines()[-1])
+    if match := _FISCAL_YEAR_END.search(cover):
+        fiscal_year = int(match.group(2))
+        period = " ".join(match.group(1).split())
+    if company is None:
+        company = _company_from_filename(filename)
+    if fiscal_year is None and (years := _YEAR_IN_NAME.findall(filename)):
+        fiscal_year = int(years[-1])
+    return InferredMetadata(company, fiscal_year, period, _document_type(cover))
+
+
+def _document_type(cover: str) -> DocumentType:
+    if _FORM_10K.search(cover) or _FORM_10Q.search(cover):
+        return DocumentType.REPORT
+    if _CONTRACT_WORDS.search(cover[:5000]):
+        return DocumentType.CONTRACT
+    if _BALANCE_WORDS.search(cover[:5000]):
+        return DocumentType.BALANCE
+    if _REPORT_WORDS.search(cover[:5000]):
+        return DocumentType.REPORT
+    return DocumentType.OTHER

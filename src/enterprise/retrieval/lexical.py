@@ -1,0 +1,91 @@
+"""Full-text search over an enterprise's chunks: PostgreSQL tsvector, or SQLite FTS5."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.orm import Session
+
+_TERM = re.compile(r"[\w][\w'.-]*", re.UNICODE)
+MAX_TERMS = 32
+
+
+@dataclass(frozen=True)
+class LexicalHit:
+    chunk_id: uuid.UUID
+    score: float
+
+
+def query_terms(question: str) -> list[str]:
+    terms = []
+    for match in _TERM.finditer(question.lower()):
+        term = match.group().strip(".'-")
+        if len(term) > 1 and term not in terms:
+            terms.append(term)
+    return terms[:MAX_TERMS]
+
+
+def search(
+    session: Session,
+    enterprise_id: uuid.UUID,
+    question: str,
+    limit: int = 10,
+    document_ids: Sequence[uuid.UUID] | None = None,
+) -> list[LexicalHit]:
+    """Chunks matching any term of `question`, best first; always inside `enterprise_id`."""
+    terms = query_terms(question)
+    if not terms or (document_ids is not None and not document_ids):
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        return _postgres(session, enterprise_id, terms, limit, document_ids)
+    return _sqlite(session, enterprise_id, terms, limit, document_ids)
+
+
+def _postgres(
+    session: Session, enterprise_id: uuid.UUID, terms: list[str], limit: int, document_ids: Sequence[uuid.UUID] | None
+) -> list[LexicalHit]:
+    # plainto_tsquery per term applies the English stemmer and drops stop words; OR-ing them
+    # keeps a long question from requiring every word.
+    term_queries = " || ".join(f"plainto_tsquery('english', :t{i})" for i in range(len(terms)))
+    document_filter = "AND c.document_id IN :document_ids" if document_ids is not None else ""
+    statement = text(
+        f"""
+        WITH q AS (SELECT ({term_queries}) AS query)
+        SELECT c.id, ts_rank_cd(c.search_vector, q.query, 32) AS score
+        FROM enterprise.chunks c, q
+        WHERE c.enterprise_id = :enterprise_id AND c.search_vector @@ q.query {document_filter}
+        ORDER BY score DESC, c.id
+        LIMIT :limit
+        """  # noqa: S608 (only placeholders are interpolated)
+    )
+    params: dict[str, object] = {f"t{i}": term for i, term in enumerate(terms)}
+    params |= {"enterprise_id": enterprise_id, "limit": limit}
+    if document_ids is not None:
+        statement = statement.bindparams(bindparam("document_ids", expanding=True))
+        params["document_ids"] = list(document_ids)
+    return [LexicalHit(row[0], float(row[1])) for row in session.execute(statement, params)]
+
+
+def _sqlite(
+    session: Session, enterprise_id: uuid.UUID, terms: list[str], limit: int, document_ids: Sequence[uuid.UUID] | None
+) -> list[LexicalHit]:
+    match = " OR ".join('"' + term.replace('"', "") + '"' for term in terms)
+    document_filter = "AND document_id IN :document_ids" if document_ids is not None else ""
+    statement = text(
+        f"""
+        SELECT chunk_id, -bm25(chunk_fts) AS score
+        FROM enterprise.chunk_fts
+        WHERE chunk_fts MATCH :match AND enterprise_id = :enterprise_id {document_filter}
+        ORDER BY score DESC
+        LIMIT :limit
+        """  # noqa: S608 (only placeholders are interpolated)
+    )
+    params: dict[str, object] = {"match": match, "enterprise_id": enterprise_id.hex, "limit": limit}
+    if document_ids is not None:
+        statement = statement.bindparams(bindparam("document_ids", expanding=True))
+        params["document_ids"] = [d.hex for d in document_ids]
+    return [LexicalHit(uuid.UUID(row[0]), float(row[1])) for row in session.execute(statement, params)]
