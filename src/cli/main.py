@@ -67,9 +67,8 @@ def worker(
     """Consume enterprise jobs (ingestion, syncs, scheduled reports) from the queue."""
     from huey.consumer import Consumer
 
-    from enterprise.ingestion import tasks  # registers the jobs on the queue
-
-    huey = tasks.huey
+    import enterprise.ingestion.tasks  # noqa: F401  (registers the jobs on the queue)
+    from enterprise.jobs import huey
 
     console.print(f"[green]worker[/green] consuming queue {huey.name!r} with {workers} threads")
     Consumer(huey, workers=workers, worker_type="thread", periodic=True).run()

@@ -7,7 +7,8 @@ import re
 _EMPTY = {"", "-", "—", "–", "−", "n/a", "na", "nm", "*", "—%", "-%"}
 _NUMBER = re.compile(r"^\(?-?\$?\s*\(?[-−–]?\d[\d,]*(?:\.\d+)?\)?%?\)?$")
 _SCALE = re.compile(
-    r"\b(?:in|amounts in|dollars in|expressed in)\s+(thousands|millions|billions)\b|\(\s*(thousands|millions|billions)\b",
+    r"\b(?:in|amounts in|dollars in|expressed in)\s+(thousands|millions|billions)\b"
+    r"|\(\s*(thousands|millions|billions)\b",
     re.IGNORECASE,
 )
 SCALE_FACTORS = {"thousands": 1e3, "millions": 1e6, "billions": 1e9}

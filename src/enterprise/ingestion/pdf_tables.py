@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from itertools import pairwise
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -109,7 +110,7 @@ def _nearest(columns: list[float], x: float) -> int | None:
     if not columns:
         return None
     index = min(range(len(columns)), key=lambda i: abs(columns[i] - x))
-    spacing = min((b - a for a, b in zip(columns, columns[1:], strict=False)), default=200.0)
+    spacing = min((b - a for a, b in pairwise(columns)), default=200.0)
     return index if abs(columns[index] - x) <= max(spacing * 0.6, COLUMN_GAP) else None
 
 
