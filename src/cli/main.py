@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -105,6 +106,70 @@ def enterprise_create(
         _fail(exc.detail)
     finally:
         runtime.engine.dispose()
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="files or folders")],
+    enterprise: Annotated[str, typer.Option("--enterprise", "-e", help="the enterprise's slug")],
+    as_user: Annotated[str | None, typer.Option("--as", help="uploader's email (default: the first admin)")] = None,
+) -> None:
+    """Upload and process documents here, with a progress bar per file and a summary."""
+    from cli.ingest import acting_user, expand_paths, ingest_files, summary_table
+    from enterprise.runtime import EnterpriseRuntime
+
+    runtime = EnterpriseRuntime.from_settings(get_settings())
+    try:
+        files = expand_paths(paths)
+        user = acting_user(runtime, enterprise, as_user)
+        outcomes = ingest_files(runtime, user, files, console)
+    except DomainError as exc:
+        _fail(exc.detail)
+        return
+    finally:
+        runtime.engine.dispose()
+    console.print(summary_table(outcomes))
+    if any(o.status in {"failed", "refused"} for o in outcomes):
+        raise typer.Exit(code=2)
+
+
+@app.command()
+def reindex(
+    enterprise: Annotated[str, typer.Option("--enterprise", "-e", help="the enterprise's slug")],
+    document_ids: Annotated[list[str] | None, typer.Argument(help="documents to re-parse (default: all)")] = None,
+) -> None:
+    """Re-parse documents from their stored originals, with a progress bar per document."""
+    import uuid
+
+    from sqlalchemy import select
+
+    from cli.ingest import acting_user, reindex_documents, summary_table
+    from enterprise.documents.models import Document
+    from enterprise.runtime import EnterpriseRuntime
+    from shared.database import session_scope
+
+    runtime = EnterpriseRuntime.from_settings(get_settings())
+    try:
+        user = acting_user(runtime, enterprise, None)
+        if document_ids:
+            try:
+                ids = [uuid.UUID(d) for d in document_ids]
+            except ValueError:
+                _fail("document ids are UUIDs")
+                return
+        else:
+            with session_scope(runtime.session_factory) as session:
+                query = select(Document.id).where(Document.enterprise_id == user.enterprise_id)
+                ids = list(session.scalars(query.order_by(Document.created_at)))
+        outcomes = reindex_documents(runtime, user, ids, console)
+    except DomainError as exc:
+        _fail(exc.detail)
+        return
+    finally:
+        runtime.engine.dispose()
+    console.print(summary_table(outcomes))
+    if any(o.status in {"failed", "refused"} for o in outcomes):
+        raise typer.Exit(code=2)
 
 
 @chatbot_app.command("create-tenant")

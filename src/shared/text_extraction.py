@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,12 +53,30 @@ def sniff_format(head: bytes, filename: str, allowed: frozenset[str]) -> str:
     return extension
 
 
+_WESTERN_EXTRA = frozenset("¡¿ºª°€£¥§©®«»–—‘’“”•…·±×÷µ")
+
+
+def _reads_as_western(text: str) -> bool:
+    """Accented Latin letters and common signs only: what Spanish or English in cp1252 gives."""
+    return all(
+        ord(ch) < 128 or ch in _WESTERN_EXTRA or (unicodedata.category(ch).startswith("L") and ord(ch) < 0x250)
+        for ch in text
+    )
+
+
 def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM) or UTF-16 by their marks; anything else by detection."""
+    """UTF-8 or UTF-16 by their marks; then Windows-1252 (Latin-1) when it reads as Spanish or
+    English would; anything else by detection, which is unreliable on short texts."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     try:
         return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        western = data.decode("cp1252")
+        if _reads_as_western(western):
+            return western
     except UnicodeDecodeError:
         pass
     from charset_normalizer import from_bytes

@@ -9,6 +9,7 @@ import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 from starlette.datastructures import UploadFile
 
@@ -30,7 +31,8 @@ def safe_filename(raw: str | None) -> str:
     """The file's own name without any directory part, control characters or odd symbols."""
     if not raw:
         raise InvalidInputError("the upload has no file name")
-    name = re.split(r"[\\/]", raw)[-1]
+    # Clients may percent-encode the name (RFC 7578); decode before judging it.
+    name = re.split(r"[\\/]", unquote(raw))[-1]
     name = "".join(ch for ch in unicodedata.normalize("NFC", name) if unicodedata.category(ch)[0] != "C")
     name = _UNSAFE_NAME_CHARACTERS.sub("_", name).strip(" .")
     if not name or name.strip("_") == "":

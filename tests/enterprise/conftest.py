@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -30,3 +32,31 @@ def enterprise_api(request: pytest.FixtureRequest) -> Iterator[EnterpriseApi]:
     app = create_app(settings) if request.param == "mounted" else create_standalone_app(settings)
     with TestClient(app) as client:
         yield EnterpriseApi(client, "/api/enterprise", settings, request.param)
+
+
+@pytest.fixture(scope="session")
+def job_worker() -> Iterator[None]:
+    """The ingestion jobs consumed from the real Redis queue, as `brain worker` does."""
+    import enterprise.ingestion.tasks  # noqa: F401  (registers the jobs)
+    from enterprise.jobs import huey
+    from shared.jobs import InProcessWorkers
+
+    huey.flush()
+    workers = InProcessWorkers(huey, workers=2)
+    workers.start()
+    yield
+    workers.stop()
+
+
+def wait_for_document(
+    api: EnterpriseApi, token: str, document_id: str, until: tuple[str, ...] = ("ready", "failed"), timeout: float = 300
+) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        response = api.client.get(api.url(f"/documents/{document_id}"), headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        if body["status"] in until:
+            return body
+        assert time.monotonic() < deadline, f"document still {body['status']} at {body['progress']}%: {body['stages']}"
+        time.sleep(0.25)

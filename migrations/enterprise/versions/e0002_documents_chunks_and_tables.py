@@ -106,7 +106,9 @@ def _create_full_text_index() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
             "ALTER TABLE enterprise.chunks ADD COLUMN search_vector tsvector GENERATED ALWAYS AS "
-            "(to_tsvector('english', coalesce(section, '') || ' ' || text)) STORED"
+            # Split words joined by '.', '_' or '/' (JSON paths, file names) so each part matches.
+            "(to_tsvector('english', regexp_replace(coalesce(section, '') || ' ' || text, "
+            "'([[:alpha:]])[._/](?=[[:alpha:]])', '\\1 ', 'g'))) STORED"
         )
         op.execute("CREATE INDEX ix_chunks_search_vector ON enterprise.chunks USING gin (search_vector)")
         return

@@ -55,12 +55,14 @@ def register_upload(
         filename = safe_filename(raw_filename)
         file_format = sniff_format(spooled.head, filename, settings.supported_format_set)
         existing = repository.document_by_sha(session, user.enterprise_id, spooled.sha256)
-        if existing is not None:
-            return Registered(existing, created=False)
-        _check_quota(session, user.enterprise_id)
+        if existing is None:
+            _check_quota(session, user.enterprise_id)
     except BaseException:
         spooled.path.unlink(missing_ok=True)
         raise
+    if existing is not None:
+        spooled.path.unlink(missing_ok=True)
+        return Registered(existing, created=False)
     store.put(user.enterprise_id, spooled.sha256, spooled.path)
     document = Document(
         enterprise_id=user.enterprise_id,

@@ -18,14 +18,14 @@ class TableChunk:
 
 
 def row_line(header: list[str], row: list[str]) -> str:
-    """'Total net sales | September 28, 2019: 260,174 | September 29, 2018: 265,595'."""
+    """'Total net sales | September 28, 2019: 260,174 | September 29, 2018: 265,595';
+    'Región: México | Ventas 2019: 1.250' where the label column has a heading."""
     label, cells = row[0], row[1:]
-    parts = [label] if label else []
+    label_name = header[0] if header else ""
+    parts = [f"{label_name}: {label}" if label_name else label] if label else []
     for name, cell in zip(header[1:], cells, strict=False):
         if cell:
             parts.append(f"{name}: {cell}" if name else cell)
-    if not label and header and header[0] and row[0]:
-        parts.insert(0, f"{header[0]}: {row[0]}")
     return " | ".join(parts)
 
 

@@ -33,7 +33,8 @@ class ParsedDocument:
     notes: list[str] = field(default_factory=list)
 
 
-def parse(path: Path, file_format: str) -> ParsedDocument:
+def parse(path: Path, file_format: str, name: str = "") -> ParsedDocument:
+    """`name` is the file's name as uploaded (originals are stored under their digest)."""
     parser = {
         "pdf": parse_pdf,
         "docx": parse_docx,
@@ -46,6 +47,8 @@ def parse(path: Path, file_format: str) -> ParsedDocument:
         raise UnreadableDocumentError(f"no parser for .{file_format} files")
     if path.stat().st_size == 0:
         raise UnreadableDocumentError("the file is empty (0 bytes)")
+    if file_format == "csv":
+        return parse_csv(path, Path(name).stem or "Table")
     return parser(path)
 
 
@@ -60,7 +63,7 @@ def parse_pdf(path: Path) -> ParsedDocument:
         if document.needs_pass or document.is_encrypted:
             raise UnreadableDocumentError("the PDF is encrypted with a password; upload an unprotected copy")
         if document.page_count == 0:
-            raise UnreadableDocumentError("the PDF has no pages")
+            raise UnreadableDocumentError("the PDF is damaged: no page of it can be read")
         pages: list[PageText] = []
         signals: list[PageSignals] = []
         section = ""
@@ -149,10 +152,12 @@ def parse_xlsx(path: Path) -> ParsedDocument:
     import openpyxl
 
     _check_archive(path, "XLSX")
+    handle = path.open("rb")  # a file object: openpyxl judges a path by its extension, and originals have none
     try:
         # data_only: formulas read as the values Excel cached when the file was saved.
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except Exception as exc:
+        handle.close()
         raise UnreadableDocumentError(f"the XLSX file cannot be read ({exc})") from exc
     pages: list[PageText] = []
     tables: list[GridTable] = []
@@ -172,10 +177,11 @@ def parse_xlsx(path: Path) -> ParsedDocument:
             pages.append(PageText(page=index, text=f"Sheet {sheet.title}", section=sheet.title))
     finally:
         workbook.close()
+        handle.close()
     return ParsedDocument(pages, len(pages), tables=tables, notes=notes)
 
 
-def parse_csv(path: Path) -> ParsedDocument:
+def parse_csv(path: Path, title: str = "Table") -> ParsedDocument:
     text = decode_text(path.read_bytes())
     sample = text[:64_000]
     try:
@@ -185,7 +191,7 @@ def parse_csv(path: Path) -> ParsedDocument:
     grid = [row for row in csv.reader(io.StringIO(text), dialect) if any(cell.strip() for cell in row)]
     if not grid:
         raise UnreadableDocumentError("the CSV file has no rows")
-    table = _grid_table([[c.strip() for c in row] for row in grid[: MAX_SHEET_ROWS + 1]], 1, 0, path.stem)
+    table = _grid_table([[c.strip() for c in row] for row in grid[: MAX_SHEET_ROWS + 1]], 1, 0, title)
     return ParsedDocument([PageText(page=1, text="")], 1, tables=[table])
 
 

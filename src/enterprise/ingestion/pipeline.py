@@ -97,7 +97,7 @@ def _index(runtime: EnterpriseRuntime, document_id: uuid.UUID) -> bool:
         path = runtime.store.path_for(document.enterprise_id, document.sha256)
         file_format, filename = document.file_format, document.filename
     started = time.perf_counter()
-    parsed = parse(path, file_format)
+    parsed = parse(path, file_format, filename)
     text_chunks = chunk_pages(parsed.pages, max_words=MAX_WORDS)
     with _document(runtime, document_id) as (session, document):
         _apply_metadata(document, parsed, filename)
