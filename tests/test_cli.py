@@ -47,6 +47,7 @@ def _server(command: list[str], port: int, env: dict[str, str], cwd: Path | None
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+            raise AssertionError("the server did not shut down within 20 s of SIGTERM") from None
 
 
 def test_enterprise_create_then_sign_in_through_brain_serve() -> None:
@@ -112,3 +113,27 @@ def test_embedded_defaults_serve_from_a_fresh_directory(tmp_path: Path) -> None:
         login = httpx.post(f"{base}/api/enterprise/auth/token", data={"username": "a@b.example", "password": "x" * 12})
         assert login.status_code == 401  # the schema exists: a clean refusal, not a 500
     assert (tmp_path / "data" / "db" / "enterprise.db").exists()
+
+
+def test_brain_ingest_reports_each_file_and_a_summary() -> None:
+    slug = f"ingest-{uuid.uuid4().hex[:6]}"
+    email = f"ops@{slug}.example"
+    assert run_cli("enterprise", "create", slug, "--admin-email", email, "--admin-password", DEFAULT_PASSWORD).returncode == 0
+    data = Path(__file__).parent / "data"
+    files = [str(data / name) for name in ("rize_cleaning_hours.txt", "corrupt.pdf", "png_named.pdf")]
+    result = run_cli("ingest", *files, "--enterprise", slug, env={"COLUMNS": "200"}, timeout=300)
+    assert result.returncode == 2, result.stderr  # some files failed
+    assert "Summary" in result.stdout
+    lines = {line.split("│")[1].strip(): line for line in result.stdout.splitlines() if line.count("│") >= 5}
+    assert "ready" in lines["rize_cleaning_hours.txt"]
+    assert "failed" in lines["corrupt.pdf"] and "damaged" in lines["corrupt.pdf"]
+    assert "refused" in lines["png_named.pdf"] and "not a PDF" in lines["png_named.pdf"]
+    again = run_cli("ingest", files[0], "--enterprise", slug, env={"COLUMNS": "200"})
+    assert again.returncode == 0
+    assert "duplicate" in again.stdout
+    reindexed = run_cli("reindex", "--enterprise", slug, env={"COLUMNS": "200"}, timeout=300)
+    assert "rize_cleaning_hours.txt" in reindexed.stdout
+    assert "ready" in reindexed.stdout
+    unknown = run_cli("ingest", files[0], "--enterprise", "no-such-enterprise")
+    assert unknown.returncode == 1
+    assert "not found" in unknown.stderr

@@ -65,6 +65,12 @@ def acting_user(runtime: EnterpriseRuntime, slug: str, email: str | None) -> Use
         return user
 
 
+def document_ids_of(runtime: EnterpriseRuntime, user: User) -> list[uuid.UUID]:
+    with session_scope(runtime.session_factory) as session:
+        query = select(Document.id).where(Document.enterprise_id == user.enterprise_id)
+        return list(session.scalars(query.order_by(Document.created_at)))
+
+
 def _spool(path: Path, directory: Path) -> SpooledFile:
     directory.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from shared.errors import DomainError
 from shared.settings import get_settings
+
+if TYPE_CHECKING:
+    from cli.ingest import Outcome
 
 app = typer.Typer(help="Enterprise AI Brain and the marketing chatbot.", no_args_is_help=True)
 enterprise_app = typer.Typer(help="Enterprise tenants.", no_args_is_help=True)
@@ -108,21 +112,14 @@ def enterprise_create(
         runtime.engine.dispose()
 
 
-@app.command()
-def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="files or folders")],
-    enterprise: Annotated[str, typer.Option("--enterprise", "-e", help="the enterprise's slug")],
-    as_user: Annotated[str | None, typer.Option("--as", help="uploader's email (default: the first admin)")] = None,
-) -> None:
-    """Upload and process documents here, with a progress bar per file and a summary."""
-    from cli.ingest import acting_user, expand_paths, ingest_files, summary_table
+def _run_documents(enterprise: str, as_user: str | None, work: Callable[..., list[Outcome]]) -> None:
+    """Resolve the acting user, run `work(runtime, user)`, print the summary; exit 2 if any failed."""
+    from cli.ingest import acting_user, summary_table
     from enterprise.runtime import EnterpriseRuntime
 
     runtime = EnterpriseRuntime.from_settings(get_settings())
     try:
-        files = expand_paths(paths)
-        user = acting_user(runtime, enterprise, as_user)
-        outcomes = ingest_files(runtime, user, files, console)
+        outcomes = work(runtime, acting_user(runtime, enterprise, as_user))
     except DomainError as exc:
         _fail(exc.detail)
         return
@@ -131,6 +128,18 @@ def ingest(
     console.print(summary_table(outcomes))
     if any(o.status in {"failed", "refused"} for o in outcomes):
         raise typer.Exit(code=2)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="files or folders")],
+    enterprise: Annotated[str, typer.Option("--enterprise", "-e", help="the enterprise's slug")],
+    as_user: Annotated[str | None, typer.Option("--as", help="uploader's email (default: the first admin)")] = None,
+) -> None:
+    """Upload and process documents here, with a progress bar per file and a summary."""
+    from cli.ingest import expand_paths, ingest_files
+
+    _run_documents(enterprise, as_user, lambda runtime, user: ingest_files(runtime, user, expand_paths(paths), console))
 
 
 @app.command()
@@ -141,35 +150,18 @@ def reindex(
     """Re-parse documents from their stored originals, with a progress bar per document."""
     import uuid
 
-    from sqlalchemy import select
+    from cli.ingest import document_ids_of, reindex_documents
 
-    from cli.ingest import acting_user, reindex_documents, summary_table
-    from enterprise.documents.models import Document
-    from enterprise.runtime import EnterpriseRuntime
-    from shared.database import session_scope
-
-    runtime = EnterpriseRuntime.from_settings(get_settings())
     try:
-        user = acting_user(runtime, enterprise, None)
-        if document_ids:
-            try:
-                ids = [uuid.UUID(d) for d in document_ids]
-            except ValueError:
-                _fail("document ids are UUIDs")
-                return
-        else:
-            with session_scope(runtime.session_factory) as session:
-                query = select(Document.id).where(Document.enterprise_id == user.enterprise_id)
-                ids = list(session.scalars(query.order_by(Document.created_at)))
-        outcomes = reindex_documents(runtime, user, ids, console)
-    except DomainError as exc:
-        _fail(exc.detail)
+        ids = [uuid.UUID(d) for d in document_ids] if document_ids else None
+    except ValueError:
+        _fail("document ids are UUIDs")
         return
-    finally:
-        runtime.engine.dispose()
-    console.print(summary_table(outcomes))
-    if any(o.status in {"failed", "refused"} for o in outcomes):
-        raise typer.Exit(code=2)
+    _run_documents(
+        enterprise,
+        None,
+        lambda runtime, user: reindex_documents(runtime, user, ids or document_ids_of(runtime, user), console),
+    )
 
 
 @chatbot_app.command("create-tenant")

@@ -61,7 +61,7 @@ class OnnxMiniLMEmbedder:
     name = ONNX_INT8_MODEL
     dimension = MINILM_DIMENSION
 
-    def __init__(self, threads: int, batch_size: int = 32) -> None:
+    def __init__(self, threads: int, batch_size: int = 8) -> None:
         import onnxruntime
         from tokenizers import Tokenizer
 

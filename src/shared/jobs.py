@@ -24,6 +24,9 @@ class InProcessWorkers:
 
     def __init__(self, huey: Huey, workers: int = 1) -> None:
         self._consumer = Consumer(huey, workers=workers, worker_type="thread", periodic=True)
+        # Consumer.start() takes over SIGTERM and SIGINT, which belong to the host server here:
+        # with them taken, uvicorn would never hear the signal to shut down.
+        self._consumer._set_signal_handlers = lambda: None  # type: ignore[method-assign]
         self._running = False
 
     def start(self) -> None:

@@ -38,9 +38,12 @@ def _clean_company(raw: str) -> str | None:
 
 
 def _company_from_filename(filename: str) -> str | None:
+    """The first part of names like 'APPLE_2019_10K.pdf' or 'startup-x_budget_2024.xlsx'."""
     stem = re.sub(r"\.[A-Za-z0-9]+$", "", filename)
-    words = _NAME_NOISE.sub(" ", stem).replace("_", " ").strip()
-    return words.title() if words and not words.isdigit() else None
+    for part in re.split(r"[_\s]+", stem):
+        if part and not _NAME_NOISE.fullmatch(part) and not part.isdigit():
+            return part.title()
+    return None
 
 
 def infer_metadata(first_pages_text: str, filename: str) -> InferredMetadata:

@@ -26,9 +26,10 @@ STATEMENT_TITLE = re.compile(
     r"statements?\s*of\s*(operations|income|earnings|cash\s*flows|financial\s*position|comprehensive)",
     re.IGNORECASE,
 )
+# Statements end with this reference to the notes, continuation pages included.
+STATEMENT_FOOTER = re.compile(r"accompanying\s*notes", re.IGNORECASE)
 _FILLER_CELLS = {"", "$", "%", ")", "(", "€", "£"}
 MIN_NUMERIC_LINES = 20
-DENSE_RATIO = 0.5
 CANDIDATE_RATIO = 0.35
 
 
@@ -40,28 +41,28 @@ class PageSignals:
     statement_title: bool
 
     @property
+    def is_statement(self) -> bool:
+        return self.statement_title and self.numeric_lines >= 10
+
+    @property
     def is_candidate(self) -> bool:
-        return (self.statement_title and self.numeric_lines >= 10) or (
-            self.numeric_lines >= MIN_NUMERIC_LINES and self.numeric_ratio >= CANDIDATE_RATIO
-        )
+        return self.is_statement or (self.numeric_lines >= MIN_NUMERIC_LINES and self.numeric_ratio >= CANDIDATE_RATIO)
 
     @property
     def is_primary(self) -> bool:
-        """Statements and the densest tables: extracted before the document is searchable."""
-        return (self.statement_title and self.numeric_lines >= 10) or (
-            self.numeric_lines >= MIN_NUMERIC_LINES and self.numeric_ratio >= DENSE_RATIO
-        )
+        """Statement pages: their tables are extracted before the document is searchable."""
+        return self.is_statement
 
 
 def page_signals(page_number: int, text: str) -> PageSignals:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     numeric = sum(1 for line in lines if parse_number(line) is not None)
-    head = " ".join(lines[:12])
+    head, foot = " ".join(line for line in lines[:8] if len(line) <= 90), " ".join(lines[-4:])
     return PageSignals(
         page=page_number,
         numeric_lines=numeric,
         numeric_ratio=numeric / len(lines) if lines else 0.0,
-        statement_title=bool(STATEMENT_TITLE.search(head)),
+        statement_title=bool(STATEMENT_TITLE.search(head) or STATEMENT_FOOTER.search(foot)),
     )
 
 

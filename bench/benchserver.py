@@ -1,0 +1,70 @@
+"""A `brain serve` process on embedded defaults (or a given database) for the benchmarks."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+PASSWORD = "benchmark-password"
+EMAIL = "bench@bench.example"
+
+
+@dataclass
+class BenchServer:
+    base: str
+    token: str
+    process: subprocess.Popen[bytes]
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+@contextmanager
+def bench_server(port: int, database_url: str | None = None) -> Iterator[BenchServer]:
+    """Migrated, with enterprise `bench` and its admin signed in; jobs run in the server."""
+    workdir = Path(tempfile.mkdtemp(prefix="brain-bench-"))
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CHROMA_URL"}}
+    env |= {
+        "ENTERPRISE_ENABLED": "true",
+        "DATA_DIR": str(workdir / "data"),
+        "VECTOR_STORE_PATH": str(workdir / "chroma"),
+    }
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    brain = str(Path(sys.executable).parent / "brain")
+    subprocess.run([brain, "migrate"], env=env, check=True, capture_output=True)
+    subprocess.run(
+        [brain, "enterprise", "create", "bench", "--admin-email", EMAIL, "--admin-password", PASSWORD],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    process = subprocess.Popen(
+        [brain, "serve", "--port", str(port), "--no-migrate"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                httpx.get(f"{base}/health", timeout=2)
+                break
+            except httpx.TransportError:
+                time.sleep(0.5)
+        login = httpx.post(f"{base}/api/enterprise/auth/token", data={"username": EMAIL, "password": PASSWORD})
+        yield BenchServer(base, login.json()["access_token"], process)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

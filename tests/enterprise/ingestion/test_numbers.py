@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import pytest
+
+from enterprise.ingestion.numbers import detect_scale, parse_number
+
+
+@pytest.mark.parametrize(
+    ("printed", "value"),
+    [
+        ("213,883", 213883.0),
+        ("(1,234)", -1234.0),
+        ("$ (14,119)", -14119.0),
+        ("$11.89", 11.89),
+        ("-5.2", -5.2),
+        ("−7", -7.0),
+        ("37.8%", 37.8),
+        ("(2.1)%", -2.1),
+        ("1,500,000", 1_500_000.0),
+        ("0", 0.0),
+    ],
+)
+def test_printed_numbers(printed: str, value: float) -> None:
+    assert parse_number(printed) == value
+
+
+@pytest.mark.parametrize("printed", ["—", "–", "-", "", "n/a", "$", "Total net sales", "September 28, 2019", "1.2.3", None])
+def test_not_numbers(printed: str | None) -> None:
+    assert parse_number(printed) is None
+
+
+@pytest.mark.parametrize(
+    ("heading", "scale"),
+    [
+        ("(In millions, except number of shares which are reflected in thousands and per share amounts)", "millions"),
+        ("(Dollars in thousands)", "thousands"),
+        ("(Millions)", "millions"),
+        ("$ and shares in millions, except per share amounts", "millions"),
+        ("Amounts in billions of euros", "billions"),
+        ("Consolidated Statements of Operations", None),
+    ],
+)
+def test_scale_from_heading(heading: str, scale: str | None) -> None:
+    assert detect_scale(heading) == scale

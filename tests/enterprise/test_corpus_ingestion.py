@@ -1,0 +1,93 @@
+"""A real 10-K through the whole pipeline: metadata from the cover, statement tables, full-text
+search by line item, dense vectors for every chunk, and progress that ends at 100."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from enterprise.retrieval.vectors import collection_for
+from enterprise.runtime import EnterpriseRuntime
+from tests.enterprise.conftest import EnterpriseApi, wait_for_document
+from tests.factories import bearer, enterprise_token, make_enterprise
+
+CORPUS = Path(__file__).parents[3] / "shared" / "corpus" / "annual-reports"
+pytestmark = pytest.mark.usefixtures("job_worker")
+
+
+@pytest.fixture(scope="session")
+def apple_10k(enterprise_api: EnterpriseApi) -> tuple[EnterpriseApi, str, dict, list[dict]]:  # type: ignore[type-arg]
+    """Uploaded once per session; `progress` holds every state the client saw while waiting."""
+    account = make_enterprise(enterprise_api.settings, "apple-reader")
+    token = enterprise_token(enterprise_api.client, enterprise_api.prefix, account.admin_email)
+    with (CORPUS / "APPLE_2019_10K.pdf").open("rb") as handle:
+        response = enterprise_api.client.post(
+            enterprise_api.url("/documents"), files={"file": ("APPLE_2019_10K.pdf", handle)}, headers=bearer(token)
+        )
+    assert response.status_code == 202
+    document_id = response.json()["id"]
+    seen = [wait_for_document(enterprise_api, token, document_id, until=("processing", "ready", "failed"))]
+    seen.append(wait_for_document(enterprise_api, token, document_id, until=("ready", "failed"), timeout=600))
+    return enterprise_api, token, seen[-1], seen
+
+
+def test_cover_page_metadata(apple_10k) -> None:  # type: ignore[no-untyped-def]
+    _, _, document, _ = apple_10k
+    assert document["status"] == "ready", document["error"]
+    assert (document["company"], document["fiscal_year"], document["doc_type"]) == ("Apple Inc.", 2019, "report")
+    assert document["period"] == "September 28, 2019"
+    assert document["pages"] == 101
+    assert document["pages_without_text"] == 0
+
+
+def test_stages_and_progress(apple_10k) -> None:  # type: ignore[no-untyped-def]
+    _, _, document, seen = apple_10k
+    assert document["progress"] == 100
+    assert {name: stage["status"] for name, stage in document["stages"].items()} == {
+        "parse": "done",
+        "tables": "done",
+        "more_tables": "done",
+        "vectors": "done",
+    }
+    assert document["stages"]["tables"]["pages"] == 5  # the statement pages, before searchable
+    assert document["stages"]["vectors"]["chunks"] == document["chunks"]
+    assert document["searchable_at"] <= document["ready_at"]
+    assert all(0 <= s["progress"] <= 100 for s in seen)
+
+
+def test_statement_tables_with_pages_and_clean_numbers(apple_10k) -> None:  # type: ignore[no-untyped-def]
+    api, token, document, _ = apple_10k
+    tables = api.client.get(api.url(f"/documents/{document['id']}/tables"), headers=bearer(token)).json()
+    assert document["tables"] == len(tables) >= 20
+    income = next(t for t in tables if t["page"] == 32)
+    assert income["scale"] == "millions"
+    assert income["header"][1] == "September 28, 2019"
+    assert income["bbox"] and len(income["bbox"]) == 4
+    row = next(i for i, r in enumerate(income["rows"]) if r[0] == "Total net sales")
+    assert income["values"][row][1:] == [260174.0, 265595.0, 229234.0]
+
+
+def test_line_items_are_found_on_their_statement_page(apple_10k) -> None:  # type: ignore[no-untyped-def]
+    api, token, document, _ = apple_10k
+    for query, page in (
+        ("Payments for dividends and dividend equivalents", 36),
+        ("Total liabilities and shareholders equity", 34),
+        ("Total net sales cost of sales gross margin", 32),
+    ):
+        hits = api.client.get(api.url("/search"), params={"q": query, "limit": 5}, headers=bearer(token)).json()
+        assert page in [h["page"] for h in hits], (query, hits[:2])
+
+
+def test_every_chunk_has_a_vector_in_the_enterprises_collection(apple_10k) -> None:  # type: ignore[no-untyped-def]
+    api, _, document, _ = apple_10k
+    runtime = EnterpriseRuntime.from_settings(api.settings)
+    me = api.client.get(api.url("/me"), headers=bearer(apple_10k[1])).json()
+    import uuid
+
+    collection = collection_for(runtime.vector_client(), runtime.embedder(), uuid.UUID(me["enterprise"]["id"]))
+    stored = collection.get(where={"document_id": document["id"]}, include=["metadatas"])
+    assert len(stored["ids"]) == document["chunks"]
+    assert {m["enterprise_id"] for m in stored["metadatas"]} == {me["enterprise"]["id"]}
+    assert all(1 <= m["page"] <= 101 for m in stored["metadatas"])
+    runtime.engine.dispose()
