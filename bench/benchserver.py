@@ -23,6 +23,7 @@ class BenchServer:
     base: str
     token: str
     process: subprocess.Popen[bytes]
+    data_dir: Path
 
     @property
     def headers(self) -> dict[str, str]:
@@ -32,6 +33,13 @@ class BenchServer:
 @contextmanager
 def bench_server(port: int, database_url: str | None = None) -> Iterator[BenchServer]:
     """Migrated, with enterprise `bench` and its admin signed in; jobs run in the server."""
+    base = f"http://127.0.0.1:{port}"
+    try:
+        httpx.get(f"{base}/health", timeout=1)
+    except httpx.TransportError:
+        pass
+    else:
+        raise RuntimeError(f"port {port} already answers: a stale server would be measured instead of this one")
     workdir = Path(tempfile.mkdtemp(prefix="brain-bench-"))
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CHROMA_URL"}}
     env |= {
@@ -55,7 +63,6 @@ def bench_server(port: int, database_url: str | None = None) -> Iterator[BenchSe
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):
             try:
@@ -64,7 +71,11 @@ def bench_server(port: int, database_url: str | None = None) -> Iterator[BenchSe
             except httpx.TransportError:
                 time.sleep(0.5)
         login = httpx.post(f"{base}/api/enterprise/auth/token", data={"username": EMAIL, "password": PASSWORD})
-        yield BenchServer(base, login.json()["access_token"], process)
+        yield BenchServer(base, login.json()["access_token"], process, workdir / "data")
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise

@@ -118,7 +118,10 @@ def test_embedded_defaults_serve_from_a_fresh_directory(tmp_path: Path) -> None:
 def test_brain_ingest_reports_each_file_and_a_summary() -> None:
     slug = f"ingest-{uuid.uuid4().hex[:6]}"
     email = f"ops@{slug}.example"
-    assert run_cli("enterprise", "create", slug, "--admin-email", email, "--admin-password", DEFAULT_PASSWORD).returncode == 0
+    assert (
+        run_cli("enterprise", "create", slug, "--admin-email", email, "--admin-password", DEFAULT_PASSWORD).returncode
+        == 0
+    )
     data = Path(__file__).parent / "data"
     files = [str(data / name) for name in ("rize_cleaning_hours.txt", "corrupt.pdf", "png_named.pdf")]
     result = run_cli("ingest", *files, "--enterprise", slug, env={"COLUMNS": "200"}, timeout=300)
@@ -126,8 +129,10 @@ def test_brain_ingest_reports_each_file_and_a_summary() -> None:
     assert "Summary" in result.stdout
     lines = {line.split("│")[1].strip(): line for line in result.stdout.splitlines() if line.count("│") >= 5}
     assert "ready" in lines["rize_cleaning_hours.txt"]
-    assert "failed" in lines["corrupt.pdf"] and "damaged" in lines["corrupt.pdf"]
-    assert "refused" in lines["png_named.pdf"] and "not a PDF" in lines["png_named.pdf"]
+    assert "failed" in lines["corrupt.pdf"]
+    assert "damaged" in lines["corrupt.pdf"]
+    assert "refused" in lines["png_named.pdf"]
+    assert "not a PDF" in lines["png_named.pdf"]
     again = run_cli("ingest", files[0], "--enterprise", slug, env={"COLUMNS": "200"})
     assert again.returncode == 0
     assert "duplicate" in again.stdout

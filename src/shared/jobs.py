@@ -26,7 +26,7 @@ class InProcessWorkers:
         self._consumer = Consumer(huey, workers=workers, worker_type="thread", periodic=True)
         # Consumer.start() takes over SIGTERM and SIGINT, which belong to the host server here:
         # with them taken, uvicorn would never hear the signal to shut down.
-        self._consumer._set_signal_handlers = lambda: None  # type: ignore[method-assign]
+        self._consumer._set_signal_handlers = lambda: None
         self._running = False
 
     def start(self) -> None:

@@ -58,7 +58,11 @@ def deep_json() -> None:
 
 
 def nested_json() -> None:
-    data = {"company": "Startup X", "fiscal_year": 2024, "kpis": {"arr_usd": 1_250_000, "customers": [{"name": "Acme", "seats": 40}]}}
+    data = {
+        "company": "Startup X",
+        "fiscal_year": 2024,
+        "kpis": {"arr_usd": 1_250_000, "customers": [{"name": "Acme", "seats": 40}]},
+    }
     (HERE / "kpis.json").write_text(json.dumps(data, indent=2))
 
 
@@ -69,7 +73,13 @@ def contract_docx() -> None:
     document.add_heading("Payment terms", level=2)
     document.add_paragraph("Invoices are paid within 45 days of delivery.")
     table = document.add_table(rows=3, cols=3)
-    for r, row in enumerate([["Product", "Unit price", "Minimum volume"], ["PET bottle 500 ml", "0.08", "2,000,000"], ["Aluminium can", "0.11", "1,500,000"]]):
+    for r, row in enumerate(
+        [
+            ["Product", "Unit price", "Minimum volume"],
+            ["PET bottle 500 ml", "0.08", "2,000,000"],
+            ["Aluminium can", "0.11", "1,500,000"],
+        ]
+    ):
         for c, value in enumerate(row):
             table.cell(r, c).text = value
     document.save(HERE / "supply_agreement.docx")
@@ -93,7 +103,9 @@ def budget_xlsx() -> None:
         for item in source.infolist():
             data = source.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b"<f>B2*2</f><v></v>", b"<f>B2*2</f><v>200</v>").replace(b"<f>C2*2</f><v></v>", b"<f>C2*2</f><v>240</v>")
+                data = data.replace(b"<f>B2*2</f><v></v>", b"<f>B2*2</f><v>200</v>").replace(
+                    b"<f>C2*2</f><v></v>", b"<f>C2*2</f><v>240</v>"
+                )
                 data = data.replace(b"<f>B2*2</f>", b"<f>B2*2</f><v>200</v>") if b"<v>200</v>" not in data else data
                 data = data.replace(b"<f>C2*2</f>", b"<f>C2*2</f><v>240</v>") if b"<v>240</v>" not in data else data
             target.writestr(item, data)

@@ -63,13 +63,13 @@ def test_statement_tables_with_pages_and_clean_numbers(apple_10k) -> None:  # ty
     income = next(t for t in tables if t["page"] == 32)
     assert income["scale"] == "millions"
     assert income["header"][1] == "September 28, 2019"
-    assert income["bbox"] and len(income["bbox"]) == 4
+    assert len(income["bbox"]) == 4
     row = next(i for i, r in enumerate(income["rows"]) if r[0] == "Total net sales")
     assert income["values"][row][1:] == [260174.0, 265595.0, 229234.0]
 
 
 def test_line_items_are_found_on_their_statement_page(apple_10k) -> None:  # type: ignore[no-untyped-def]
-    api, token, document, _ = apple_10k
+    api, token, _, _ = apple_10k
     for query, page in (
         ("Payments for dividends and dividend equivalents", 36),
         ("Total liabilities and shareholders equity", 34),

@@ -136,9 +136,12 @@ def test_broken_files_fail_with_a_reason_and_nothing_else_breaks(
     assert broken["status"] == "failed"
     assert reason in broken["error"]
     assert broken["chunks"] == 0
-    assert enterprise_api.client.get(enterprise_api.url(f"/documents/{healthy['id']}"), headers=bearer(token)).json()[
-        "status"
-    ] == "ready"
+    assert (
+        enterprise_api.client.get(enterprise_api.url(f"/documents/{healthy['id']}"), headers=bearer(token)).json()[
+            "status"
+        ]
+        == "ready"
+    )
     assert search(enterprise_api, token, "opening hours Sundays")[0]["document_id"] == healthy["id"]
     assert enterprise_api.client.get("/health").status_code == 200
 
@@ -160,7 +163,9 @@ def test_empty_file_fails_with_reason(enterprise_api: EnterpriseApi, token: str)
         ("archive.docx", b"%PDF-1.4 not a zip", "not a DOCX"),
     ],
 )
-def test_wrong_types_are_415(enterprise_api: EnterpriseApi, token: str, name: str, content: bytes | None, message: str) -> None:
+def test_wrong_types_are_415(
+    enterprise_api: EnterpriseApi, token: str, name: str, content: bytes | None, message: str
+) -> None:
     response = upload(enterprise_api, token, name, content)
     assert response.status_code == 415
     assert message in response.json()["detail"]
@@ -174,13 +179,21 @@ def test_hostile_file_name_is_made_safe(enterprise_api: EnterpriseApi, token: st
 
 
 def test_bad_metadata_fields_are_422_naming_the_field(enterprise_api: EnterpriseApi, token: str) -> None:
-    for fields, field in (({"fiscal_year": "20x9"}, "body.fiscal_year"), ({"doc_type": "memo"}, "body.doc_type"), ({"colour": "red"}, "body.colour")):
+    for fields, field in (
+        ({"fiscal_year": "20x9"}, "body.fiscal_year"),
+        ({"doc_type": "memo"}, "body.doc_type"),
+        ({"colour": "red"}, "body.colour"),
+    ):
         response = upload(enterprise_api, token, "a.txt", b"text", **fields)
         assert response.status_code == 422, fields
         assert response.json()["field"] == field
-    missing = enterprise_api.client.post(enterprise_api.url("/documents"), data={"company": "x"}, files={"other": ("a.txt", b"x")}, headers=bearer(token))
+    missing = enterprise_api.client.post(
+        enterprise_api.url("/documents"), data={"company": "x"}, files={"other": ("a.txt", b"x")}, headers=bearer(token)
+    )
     assert missing.status_code == 422
-    not_multipart = enterprise_api.client.post(enterprise_api.url("/documents"), json={"file": "x"}, headers=bearer(token))
+    not_multipart = enterprise_api.client.post(
+        enterprise_api.url("/documents"), json={"file": "x"}, headers=bearer(token)
+    )
     assert not_multipart.status_code == 415
 
 
@@ -242,20 +255,28 @@ def test_metadata_edits_survive_reindex(enterprise_api: EnterpriseApi, token: st
         headers=bearer(token),
     )
     assert patched.status_code == 200
-    reindex = enterprise_api.client.post(enterprise_api.url(f"/documents/{document['id']}/reindex"), headers=bearer(token))
+    reindex = enterprise_api.client.post(
+        enterprise_api.url(f"/documents/{document['id']}/reindex"), headers=bearer(token)
+    )
     assert reindex.status_code == 202
     again = wait_for_document(enterprise_api, token, document["id"])
     assert again["status"] == "ready"
     assert (again["company"], again["fiscal_year"], again["tags"]) == ("Startup X", 2024, ["kpi"])
     filtered = enterprise_api.client.get(
-        enterprise_api.url("/documents"), params={"company": "startup", "fiscal_year": 2024, "tag": "kpi"}, headers=bearer(token)
+        enterprise_api.url("/documents"),
+        params={"company": "startup", "fiscal_year": 2024, "tag": "kpi"},
+        headers=bearer(token),
     ).json()
     assert [d["id"] for d in filtered["items"]] == [document["id"]]
-    none = enterprise_api.client.get(enterprise_api.url("/documents"), params={"fiscal_year": 1999}, headers=bearer(token))
+    none = enterprise_api.client.get(
+        enterprise_api.url("/documents"), params={"fiscal_year": 1999}, headers=bearer(token)
+    )
     assert none.json()["total"] == 0
 
 
-def test_delete_removes_chunks_vectors_tables_and_original(enterprise_api: EnterpriseApi, account: EnterpriseAccount, token: str) -> None:
+def test_delete_removes_chunks_vectors_tables_and_original(
+    enterprise_api: EnterpriseApi, account: EnterpriseAccount, token: str
+) -> None:
     from enterprise.retrieval.vectors import collection_for
 
     document = ingest(enterprise_api, token, "supply_agreement.docx")
@@ -266,7 +287,10 @@ def test_delete_removes_chunks_vectors_tables_and_original(enterprise_api: Enter
     assert original.exists()
     response = enterprise_api.client.delete(enterprise_api.url(f"/documents/{document['id']}"), headers=bearer(token))
     assert response.status_code == 204
-    assert enterprise_api.client.get(enterprise_api.url(f"/documents/{document['id']}"), headers=bearer(token)).status_code == 404
+    assert (
+        enterprise_api.client.get(enterprise_api.url(f"/documents/{document['id']}"), headers=bearer(token)).status_code
+        == 404
+    )
     assert search(enterprise_api, token, "aluminium can") == []
     assert collection.get(where={"document_id": document["id"]})["ids"] == []
     assert not original.exists()
@@ -312,14 +336,28 @@ def test_roles_for_documents(enterprise_api: EnterpriseApi, account: EnterpriseA
     assert client.patch(url, json={"tags": ["x"]}, headers=bearer(other_analyst)).status_code == 403
     assert client.delete(url, headers=bearer(analyst)).status_code == 204
     theirs = upload(enterprise_api, other_analyst, "b.txt", b"another analyst text")
-    assert client.delete(enterprise_api.url(f"/documents/{theirs.json()['id']}"), headers=bearer(token)).status_code == 204
+    assert (
+        client.delete(enterprise_api.url(f"/documents/{theirs.json()['id']}"), headers=bearer(token)).status_code == 204
+    )
 
 
 def test_pagination(enterprise_api: EnterpriseApi, token: str) -> None:
-    ids = [upload(enterprise_api, token, f"note-{i}.txt", f"note number {i} {uuid.uuid4()}".encode()).json()["id"] for i in range(5)]
-    first = enterprise_api.client.get(enterprise_api.url("/documents"), params={"limit": 2}, headers=bearer(token)).json()
-    rest = enterprise_api.client.get(enterprise_api.url("/documents"), params={"limit": 10, "offset": 2}, headers=bearer(token)).json()
+    ids = [
+        upload(enterprise_api, token, f"note-{i}.txt", f"note number {i} {uuid.uuid4()}".encode()).json()["id"]
+        for i in range(5)
+    ]
+    first = enterprise_api.client.get(
+        enterprise_api.url("/documents"), params={"limit": 2}, headers=bearer(token)
+    ).json()
+    rest = enterprise_api.client.get(
+        enterprise_api.url("/documents"), params={"limit": 10, "offset": 2}, headers=bearer(token)
+    ).json()
     assert first["total"] == rest["total"] == 5
     assert len(first["items"]) == 2
     assert {d["id"] for d in first["items"] + rest["items"]} == set(ids)
-    assert enterprise_api.client.get(enterprise_api.url("/documents"), params={"limit": 0}, headers=bearer(token)).status_code == 422
+    assert (
+        enterprise_api.client.get(
+            enterprise_api.url("/documents"), params={"limit": 0}, headers=bearer(token)
+        ).status_code
+        == 422
+    )

@@ -24,7 +24,12 @@ def _strand(runtime: EnterpriseRuntime, document_id: str, attempts: int) -> None
         session.execute(
             update(Document)
             .where(Document.id == uuid.UUID(document_id))
-            .values(status=DocumentStatus.PROCESSING, progress=40, attempts=attempts, heartbeat_at=datetime.now(UTC) - timedelta(hours=1))
+            .values(
+                status=DocumentStatus.PROCESSING,
+                progress=40,
+                attempts=attempts,
+                heartbeat_at=datetime.now(UTC) - timedelta(hours=1),
+            )
         )
 
 
@@ -57,7 +62,9 @@ def test_fresh_heartbeat_is_left_alone(enterprise_api: EnterpriseApi) -> None:
     runtime = EnterpriseRuntime.from_settings(enterprise_api.settings)
     with session_scope(runtime.session_factory) as session:
         session.execute(
-            update(Document).where(Document.id == uuid.UUID(document["id"])).values(status=DocumentStatus.PROCESSING, heartbeat_at=datetime.now(UTC))
+            update(Document)
+            .where(Document.id == uuid.UUID(document["id"]))
+            .values(status=DocumentStatus.PROCESSING, heartbeat_at=datetime.now(UTC))
         )
     assert uuid.UUID(document["id"]) not in rescue_stalled_jobs(runtime)
     runtime.engine.dispose()

@@ -48,22 +48,35 @@ def search(
 def _postgres(
     session: Session, enterprise_id: uuid.UUID, terms: list[str], limit: int, document_ids: Sequence[uuid.UUID] | None
 ) -> list[LexicalHit]:
-    # plainto_tsquery per term applies the English stemmer and drops stop words; OR-ing them
-    # keeps a long question from requiring every word.
-    term_queries = " || ".join(f"plainto_tsquery('english', :t{i})" for i in range(len(terms)))
+    # Any term may match (a long question must not require every word); a chunk ranks by how
+    # many distinct terms it holds, then by cover density, and the whole question printed as a
+    # phrase (a line item as the filing words it) goes first.
     document_filter = "AND c.document_id IN :document_ids" if document_ids is not None else ""
     statement = text(
         f"""
-        WITH q AS (SELECT ({term_queries}) AS query)
-        SELECT c.id, ts_rank_cd(c.search_vector, q.query, 32) AS score
+        WITH useful AS (
+            SELECT tq FROM (SELECT plainto_tsquery('english', t) AS tq FROM unnest(CAST(:terms AS text[])) AS t) x
+            WHERE numnode(tq) > 0
+        ), q AS (
+            SELECT (SELECT string_agg(tq::text, ' | ') FROM useful)::tsquery AS query,
+                   phraseto_tsquery('english', :phrase) AS phrase
+        )
+        SELECT c.id,
+               (SELECT count(*) FROM useful u WHERE c.search_vector @@ u.tq)
+               + ts_rank_cd(c.search_vector, q.query, 1)
+               + CASE WHEN numnode(q.phrase) > 1 AND c.search_vector @@ q.phrase THEN 2 ELSE 0 END AS score
         FROM enterprise.chunks c, q
         WHERE c.enterprise_id = :enterprise_id AND c.search_vector @@ q.query {document_filter}
         ORDER BY score DESC, c.id
         LIMIT :limit
         """  # noqa: S608 (only placeholders are interpolated)
     )
-    params: dict[str, object] = {f"t{i}": term for i, term in enumerate(terms)}
-    params |= {"enterprise_id": enterprise_id, "limit": limit}
+    params: dict[str, object] = {
+        "terms": terms,
+        "phrase": " ".join(terms),
+        "enterprise_id": enterprise_id,
+        "limit": limit,
+    }
     if document_ids is not None:
         statement = statement.bindparams(bindparam("document_ids", expanding=True))
         params["document_ids"] = list(document_ids)

@@ -24,7 +24,9 @@ def test_printed_numbers(printed: str, value: float) -> None:
     assert parse_number(printed) == value
 
 
-@pytest.mark.parametrize("printed", ["—", "–", "-", "", "n/a", "$", "Total net sales", "September 28, 2019", "1.2.3", None])
+@pytest.mark.parametrize(
+    "printed", ["—", "–", "-", "", "n/a", "$", "Total net sales", "September 28, 2019", "1.2.3", None]
+)
 def test_not_numbers(printed: str | None) -> None:
     assert parse_number(printed) is None
 

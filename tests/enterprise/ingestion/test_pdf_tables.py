@@ -15,11 +15,16 @@ SHARED = Path(__file__).parents[4] / "shared"
 CORPUS = SHARED / "corpus" / "annual-reports"
 STATEMENTS = json.loads((SHARED / "eval" / "statements.json").read_text())
 STATEMENT_PAGES = [
-    (filing, kind, page) for filing, info in STATEMENTS.items() for kind, pages in info["statement_pages"].items() for page in pages
+    (filing, kind, page)
+    for filing, info in STATEMENTS.items()
+    for kind, pages in info["statement_pages"].items()
+    for page in pages
 ]
 
 
-@pytest.mark.parametrize(("filing", "kind", "page"), STATEMENT_PAGES, ids=[f"{f[:-8]}-{k}-{p}" for f, k, p in STATEMENT_PAGES])
+@pytest.mark.parametrize(
+    ("filing", "kind", "page"), STATEMENT_PAGES, ids=[f"{f[:-8]}-{k}-{p}" for f, k, p in STATEMENT_PAGES]
+)
 def test_statement_pages_become_period_tables(filing: str, kind: str, page: int) -> None:
     tables = extract_page_tables(str(CORPUS / filing), page)
     assert tables, "no table found"
@@ -68,4 +73,8 @@ def test_dollar_signs_in_their_own_cells_do_not_shift_columns() -> None:
     ]
     header, body = align_rows(rows, [(378.0, "2020"), (468.0, "2019"), (200.0, "Fiscal")])
     assert header == ["", "2020", "2019"]
-    assert body == [["Revenue", "43,638", "42,879"], ["Cost of sales", "33,590", "32,918"], ["Gross profit", "10,048", "9,961"]]
+    assert body == [
+        ["Revenue", "43,638", "42,879"],
+        ["Cost of sales", "33,590", "32,918"],
+        ["Gross profit", "10,048", "9,961"],
+    ]
