@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install serve worker migrate test lint bench-embeddings clean
+.PHONY: install serve worker migrate test lint bench-embeddings bench-ingest bench-upload clean
 
 $(BIN)/brain: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,13 @@ lint: install
 
 bench-embeddings: install
 	$(BIN)/python bench/embedding_models.py
+
+bench-ingest: install
+	$(BIN)/python bench/ingest_corpus.py
+	$(BIN)/python bench/ingest_corpus.py --database-url postgresql://postgres@127.0.0.1:5432/brain_bench
+
+bench-upload: install
+	$(BIN)/python bench/upload_memory.py
 
 clean:
 	rm -rf $(VENV) data enterprise_chroma_db
