@@ -126,7 +126,12 @@ def _index(runtime: EnterpriseRuntime, document_id: uuid.UUID) -> bool:
         _pdf_tables(runtime, document_id, path, primary, "tables", PARSED, PRIMARY_TABLES)
     with _document(runtime, document_id) as (_, document):
         document.searchable_at = datetime.now(UTC)
-        later = {"status": "queued", "pages": len(secondary)} if tables_enabled else {"status": "skipped"}
+        # The pages are kept with the stage so the second job need not parse the file again.
+        later = (
+            {"status": "queued", "pages": len(secondary), "page_numbers": secondary}
+            if tables_enabled
+            else {"status": "skipped"}
+        )
         _touch(document, PRIMARY_TABLES, more_tables=later, vectors={"status": "queued"})
     return True
 
@@ -229,9 +234,8 @@ def _enrich(runtime: EnterpriseRuntime, document_id: uuid.UUID) -> None:
         more = (document.stages or {}).get("more_tables", {})
         is_pdf = document.file_format == "pdf"
     if is_pdf and more.get("status") == "queued":
-        signals = parse(path, "pdf").signals
-        secondary = [s.page for s in signals if s.is_candidate and not s.is_primary]
-        _pdf_tables(runtime, document_id, path, secondary, "more_tables", PRIMARY_TABLES, MORE_TABLES)
+        pages = [int(page) for page in more.get("page_numbers", [])]
+        _pdf_tables(runtime, document_id, path, pages, "more_tables", PRIMARY_TABLES, MORE_TABLES)
     _embed(runtime, document_id)
     with _document(runtime, document_id) as (_, document):
         document.status = DocumentStatus.READY
