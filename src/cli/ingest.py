@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 import tempfile
 import threading
 import time
@@ -74,14 +73,17 @@ def document_ids_of(runtime: EnterpriseRuntime, user: User) -> list[uuid.UUID]:
 def _spool(path: Path, directory: Path) -> SpooledFile:
     directory.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
+    head = b""
+    size = 0
     with tempfile.NamedTemporaryFile(dir=directory, suffix=".part", delete=False) as out, path.open("rb") as source:
-        head = source.read(8192)
-        source.seek(0)
+        # One pass: hash, size and the first bytes are taken while copying.
         for block in iter(lambda: source.read(BLOCK), b""):
+            if not head:
+                head = block[:8192]
             digest.update(block)
-        source.seek(0)
-        shutil.copyfileobj(source, out, BLOCK)
-    return SpooledFile(Path(out.name), path.stat().st_size, digest.hexdigest(), head)
+            size += len(block)
+            out.write(block)
+    return SpooledFile(Path(out.name), size, digest.hexdigest(), head)
 
 
 def _follow(
