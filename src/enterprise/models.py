@@ -2,5 +2,6 @@
 
 from enterprise.auth.models import Enterprise, Role, User
 from enterprise.documents.models import Chunk, Document, ExtractedTable
+from enterprise.retrieval.models import QueryRecord, TokenUsage
 
-__all__ = ["Chunk", "Document", "Enterprise", "ExtractedTable", "Role", "User"]
+__all__ = ["Chunk", "Document", "Enterprise", "ExtractedTable", "QueryRecord", "Role", "TokenUsage", "User"]

@@ -6,14 +6,18 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from chromadb.api import ClientAPI
+from langchain_core.language_models.chat_models import BaseChatModel
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from enterprise.auth.service import TokenPolicy
 from enterprise.database import SCHEMA
 from enterprise.documents.storage import OriginalStore
+from enterprise.retrieval.hybrid import DenseSearcher
+from enterprise.retrieval.vectors import DocumentVectorCache
 from shared.database import create_db_engine, create_session_factory
 from shared.embeddings import Embedder, get_embedder
+from shared.llm import get_chat_model
 from shared.security import TokenCodec
 from shared.settings import Settings
 from shared.vectorstore import get_chroma_client
@@ -29,6 +33,8 @@ class EnterpriseRuntime:
     tokens: TokenPolicy
     store: OriginalStore
     lifespan_entries: int = field(default=0)
+    vector_cache: DocumentVectorCache = field(default_factory=DocumentVectorCache)
+    _chat_model: BaseChatModel | None = field(default=None, repr=False)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> EnterpriseRuntime:
@@ -51,3 +57,12 @@ class EnterpriseRuntime:
 
     def embedder(self) -> Embedder:
         return get_embedder(self.settings)
+
+    def chat_model(self) -> BaseChatModel | None:
+        """The configured LLM client, made once; None without OPENAI_API_KEY or OPENAI_BASE_URL."""
+        if self._chat_model is None and self.settings.llm_configured:
+            self._chat_model = get_chat_model(self.settings)
+        return self._chat_model
+
+    def dense_searcher(self) -> DenseSearcher:
+        return DenseSearcher(self.vector_client(), self.embedder(), self.vector_cache)

@@ -50,3 +50,8 @@ class UnsupportedMediaTypeError(DomainError):
 class InvalidInputError(DomainError):
     status_code = 422
     code = "invalid_input"
+
+
+class QuotaExceededError(DomainError):
+    status_code = 429
+    code = "quota_exceeded"

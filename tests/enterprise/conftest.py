@@ -3,6 +3,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +12,9 @@ from starlette.testclient import TestClient
 from chatbot.main import create_app
 from enterprise.app import create_standalone_app
 from shared.settings import Settings
+from tests.factories import bearer, enterprise_token, make_enterprise
+
+CORPUS = Path(__file__).parents[3] / "shared" / "corpus" / "annual-reports"
 
 
 @dataclass
@@ -60,3 +64,19 @@ def wait_for_document(
             return body
         assert time.monotonic() < deadline, f"document still {body['status']} at {body['progress']}%: {body['stages']}"
         time.sleep(0.25)
+
+
+@pytest.fixture(scope="session")
+def apple_10k(enterprise_api: EnterpriseApi, job_worker: None) -> tuple[EnterpriseApi, str, dict, list[dict]]:  # type: ignore[type-arg]
+    """Uploaded once per session; `progress` holds every state the client saw while waiting."""
+    account = make_enterprise(enterprise_api.settings, "apple-reader")
+    token = enterprise_token(enterprise_api.client, enterprise_api.prefix, account.admin_email)
+    with (CORPUS / "APPLE_2019_10K.pdf").open("rb") as handle:
+        response = enterprise_api.client.post(
+            enterprise_api.url("/documents"), files={"file": ("APPLE_2019_10K.pdf", handle)}, headers=bearer(token)
+        )
+    assert response.status_code == 202
+    document_id = response.json()["id"]
+    seen = [wait_for_document(enterprise_api, token, document_id, until=("processing", "ready", "failed"))]
+    seen.append(wait_for_document(enterprise_api, token, document_id, until=("ready", "failed"), timeout=600))
+    return enterprise_api, token, seen[-1], seen

@@ -3,33 +3,13 @@ search by line item, dense vectors for every chunk, and progress that ends at 10
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from enterprise.retrieval.vectors import collection_for
 from enterprise.runtime import EnterpriseRuntime
-from tests.enterprise.conftest import EnterpriseApi, wait_for_document
-from tests.factories import bearer, enterprise_token, make_enterprise
+from tests.factories import bearer
 
-CORPUS = Path(__file__).parents[3] / "shared" / "corpus" / "annual-reports"
 pytestmark = pytest.mark.usefixtures("job_worker")
-
-
-@pytest.fixture(scope="session")
-def apple_10k(enterprise_api: EnterpriseApi) -> tuple[EnterpriseApi, str, dict, list[dict]]:  # type: ignore[type-arg]
-    """Uploaded once per session; `progress` holds every state the client saw while waiting."""
-    account = make_enterprise(enterprise_api.settings, "apple-reader")
-    token = enterprise_token(enterprise_api.client, enterprise_api.prefix, account.admin_email)
-    with (CORPUS / "APPLE_2019_10K.pdf").open("rb") as handle:
-        response = enterprise_api.client.post(
-            enterprise_api.url("/documents"), files={"file": ("APPLE_2019_10K.pdf", handle)}, headers=bearer(token)
-        )
-    assert response.status_code == 202
-    document_id = response.json()["id"]
-    seen = [wait_for_document(enterprise_api, token, document_id, until=("processing", "ready", "failed"))]
-    seen.append(wait_for_document(enterprise_api, token, document_id, until=("ready", "failed"), timeout=600))
-    return enterprise_api, token, seen[-1], seen
 
 
 def test_cover_page_metadata(apple_10k) -> None:  # type: ignore[no-untyped-def]

@@ -28,6 +28,8 @@ class FakeOpenAI:
     requests: list[dict[str, Any]] = field(default_factory=list)
     fail_next: list[int] = field(default_factory=list)
     delay_seconds: float = 0.0
+    # Scripted chat replies, used in order before the default "first sentence of [1]" reply.
+    replies: list[str] = field(default_factory=list)
 
 
 def _answer_for(messages: list[dict[str, Any]]) -> str:
@@ -88,7 +90,7 @@ def _handler(state: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 self._json(404, {"error": {"message": "unknown path", "type": "invalid_request_error"}})
 
         def _chat(self, body: dict[str, Any]) -> None:
-            answer = _answer_for(body.get("messages", []))
+            answer = state.replies.pop(0) if state.replies else _answer_for(body.get("messages", []))
             usage = {
                 "prompt_tokens": 100,
                 "completion_tokens": len(answer.split()),

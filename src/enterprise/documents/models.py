@@ -23,6 +23,10 @@ def _string_enum(enum_class: type[enum.Enum], name: str) -> Enum:
     )
 
 
+# Chunks of a financial statement page carry this before the statement's title as their section.
+STATEMENT_SECTION_PREFIX = "Financial statement: "
+
+
 class DocumentStatus(enum.StrEnum):
     QUEUED = "queued"
     PROCESSING = "processing"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import Select, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from enterprise.database import get_scoped, scoped
@@ -25,6 +25,7 @@ class DocumentFilters:
     search: str | None = None
     uploaded_after: datetime | None = None
     uploaded_before: datetime | None = None
+    tags: tuple[str, ...] = ()
 
 
 def count_documents(session: Session, enterprise_id: uuid.UUID) -> int:
@@ -43,7 +44,17 @@ def document(session: Session, enterprise_id: uuid.UUID, document_id: object) ->
 def documents(
     session: Session, enterprise_id: uuid.UUID, filters: DocumentFilters, limit: int, offset: int
 ) -> tuple[Sequence[Document], int]:
-    query = scoped(Document, enterprise_id)
+    query = _filtered(scoped(Document, enterprise_id), filters)
+    query = query.order_by(Document.created_at.desc(), Document.id)
+    if filters.tag:
+        # Tags are a JSON list: filtered here to stay portable between PostgreSQL and SQLite.
+        tagged = [row for row in session.scalars(query).all() if filters.tag in (row.tags or [])]
+        return tagged[offset : offset + limit], len(tagged)
+    total = int(session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0)
+    return session.scalars(query.limit(limit).offset(offset)).all(), total
+
+
+def _filtered(query: Select[Document], filters: DocumentFilters) -> Select[Document]:
     if filters.status is not None:
         query = query.where(Document.status == filters.status)
     if filters.doc_type is not None:
@@ -58,13 +69,24 @@ def documents(
         query = query.where(Document.created_at >= filters.uploaded_after)
     if filters.uploaded_before is not None:
         query = query.where(Document.created_at < filters.uploaded_before)
-    query = query.order_by(Document.created_at.desc(), Document.id)
-    if filters.tag:
-        # Tags are a JSON list: filtered here to stay portable between PostgreSQL and SQLite.
-        tagged = [row for row in session.scalars(query).all() if filters.tag in (row.tags or [])]
-        return tagged[offset : offset + limit], len(tagged)
-    total = int(session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0)
-    return session.scalars(query.limit(limit).offset(offset)).all(), total
+    return query
+
+
+def searchable_documents(
+    session: Session, enterprise_id: uuid.UUID, filters: DocumentFilters, document_ids: Sequence[uuid.UUID] | None
+) -> Sequence[Document]:
+    """Documents with chunks in the full-text index, narrowed by `filters` and `document_ids`."""
+    if document_ids is not None and not document_ids:
+        return []
+    query = _filtered(scoped(Document, enterprise_id), filters)
+    query = query.where(Document.searchable_at.is_not(None), Document.chunk_count > 0)
+    if document_ids is not None:
+        query = query.where(Document.id.in_(list(document_ids)))
+    rows = session.scalars(query.order_by(Document.created_at, Document.id)).all()
+    if filters.tags:
+        wanted = set(filters.tags)
+        return [row for row in rows if wanted.issubset(row.tags or [])]
+    return rows
 
 
 def documents_by_ids(session: Session, enterprise_id: uuid.UUID, ids: Sequence[uuid.UUID]) -> Sequence[Document]:

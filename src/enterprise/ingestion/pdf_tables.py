@@ -39,6 +39,7 @@ class PageSignals:
     numeric_lines: int
     numeric_ratio: float
     statement_title: bool
+    heading: str | None = None  # the statement's title line as printed, when the page has one
 
     @property
     def is_statement(self) -> bool:
@@ -57,12 +58,15 @@ class PageSignals:
 def page_signals(page_number: int, text: str) -> PageSignals:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     numeric = sum(1 for line in lines if parse_number(line) is not None)
-    head, foot = " ".join(line for line in lines[:8] if len(line) <= 90), " ".join(lines[-4:])
+    head_lines = [line for line in lines[:8] if len(line) <= 90]
+    head, foot = " ".join(head_lines), " ".join(lines[-4:])
+    heading = next((line for line in head_lines if STATEMENT_TITLE.search(line)), None)
     return PageSignals(
         page=page_number,
         numeric_lines=numeric,
         numeric_ratio=numeric / len(lines) if lines else 0.0,
         statement_title=bool(STATEMENT_TITLE.search(head) or STATEMENT_FOOTER.search(foot)),
+        heading=heading,
     )
 
 

@@ -19,7 +19,13 @@ import structlog
 from sqlalchemy.orm import Session
 
 from enterprise.documents import repository
-from enterprise.documents.models import ChunkKind, Document, DocumentStatus, ExtractedTable
+from enterprise.documents.models import (
+    STATEMENT_SECTION_PREFIX,
+    ChunkKind,
+    Document,
+    DocumentStatus,
+    ExtractedTable,
+)
 from enterprise.ingestion.chunking import MAX_WORDS, table_chunks
 from enterprise.ingestion.metadata import infer_metadata
 from enterprise.ingestion.parsers import ParsedDocument, parse
@@ -99,6 +105,7 @@ def _index(runtime: EnterpriseRuntime, document_id: uuid.UUID) -> bool:
     started = time.perf_counter()
     parsed = parse(path, file_format, filename)
     text_chunks = chunk_pages(parsed.pages, max_words=MAX_WORDS)
+    statements = statement_sections(parsed)
     with _document(runtime, document_id) as (session, document):
         _apply_metadata(document, parsed, filename)
         repository.delete_chunks(session, document.enterprise_id, document.id)
@@ -107,7 +114,7 @@ def _index(runtime: EnterpriseRuntime, document_id: uuid.UUID) -> bool:
         repository.add_chunks(
             session,
             [
-                _chunk_row(document, ordinal, c.page, c.section, ChunkKind.TEXT, c.text, None)
+                _chunk_row(document, ordinal, c.page, statements.get(c.page, c.section), ChunkKind.TEXT, c.text, None)
                 for ordinal, c in enumerate(text_chunks)
             ],
         )
@@ -123,7 +130,7 @@ def _index(runtime: EnterpriseRuntime, document_id: uuid.UUID) -> bool:
     secondary = [s.page for s in parsed.signals if s.is_candidate and not s.is_primary]
     tables_enabled = runtime.settings.enable_table_extraction and file_format == "pdf"
     if tables_enabled:
-        _pdf_tables(runtime, document_id, path, primary, "tables", PARSED, PRIMARY_TABLES)
+        _pdf_tables(runtime, document_id, path, primary, "tables", PARSED, PRIMARY_TABLES, statements)
     with _document(runtime, document_id) as (_, document):
         document.searchable_at = datetime.now(UTC)
         # The pages are kept with the stage so the second job need not parse the file again.
@@ -134,6 +141,16 @@ def _index(runtime: EnterpriseRuntime, document_id: uuid.UUID) -> bool:
         )
         _touch(document, PRIMARY_TABLES, more_tables=later, vectors={"status": "queued"})
     return True
+
+
+def statement_sections(parsed: ParsedDocument) -> dict[int, str]:
+    """Financial statement pages and their titles; a continuation page keeps the title before it."""
+    titles: dict[int, str] = {}
+    for signal in parsed.signals:
+        if signal.is_statement:
+            title = signal.heading or titles.get(signal.page - 1) or "Consolidated financial statements"
+            titles[signal.page] = " ".join(title.split())
+    return {page: f"{STATEMENT_SECTION_PREFIX}{title}"[:300] for page, title in titles.items()}
 
 
 def _apply_metadata(document: Document, parsed: ParsedDocument, filename: str) -> None:
@@ -168,7 +185,13 @@ def _chunk_row(
     }
 
 
-def _store_tables(session: Session, document: Document, tables: list[GridTable], first_ordinal: int) -> None:
+def _store_tables(
+    session: Session,
+    document: Document,
+    tables: list[GridTable],
+    first_ordinal: int,
+    sections: dict[int, str] | None = None,
+) -> None:
     rows: list[dict[str, Any]] = []
     ordinal = first_ordinal
     for grid in tables:
@@ -188,7 +211,8 @@ def _store_tables(session: Session, document: Document, tables: list[GridTable],
         session.add(table)
         session.flush()
         for piece in table_chunks(grid):
-            rows.append(_chunk_row(document, ordinal, piece.page, piece.section, ChunkKind.TABLE, piece.text, table.id))
+            section = (sections or {}).get(piece.page, piece.section)
+            rows.append(_chunk_row(document, ordinal, piece.page, section, ChunkKind.TABLE, piece.text, table.id))
             ordinal += 1
     repository.add_chunks(session, rows)
     document.table_count += len(tables)
@@ -196,7 +220,14 @@ def _store_tables(session: Session, document: Document, tables: list[GridTable],
 
 
 def _pdf_tables(
-    runtime: EnterpriseRuntime, document_id: uuid.UUID, path: Any, pages: list[int], stage: str, start: int, end: int
+    runtime: EnterpriseRuntime,
+    document_id: uuid.UUID,
+    path: Any,
+    pages: list[int],
+    stage: str,
+    start: int,
+    end: int,
+    sections: dict[int, str] | None = None,
 ) -> None:
     started = time.perf_counter()
     to_percent = _progress_between(start, end)
@@ -210,7 +241,7 @@ def _pdf_tables(
     tables = extract_tables(path, pages, on_page_done=on_page)
     with _document(runtime, document_id) as (session, document):
         next_ordinal = repository.chunk_count(session, document.enterprise_id, document.id)
-        _store_tables(session, document, tables, first_ordinal=next_ordinal)
+        _store_tables(session, document, tables, first_ordinal=next_ordinal, sections=sections)
         seconds = round(time.perf_counter() - started, 2)
         _touch(document, end, **{stage: {"status": "done", "tables": len(tables), "seconds": seconds}})
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 
@@ -51,18 +54,91 @@ def search(
     limit: int,
     document_ids: Sequence[uuid.UUID] | None = None,
 ) -> list[DenseHit]:
-    if collection.count() == 0 or (document_ids is not None and not document_ids):
+    """Approximate (HNSW) search of the enterprise's own collection.
+
+    The collection already holds one enterprise only; a `where` on the enterprise would make
+    Chroma filter every query (tens of milliseconds), so the enterprise is checked on each hit
+    instead, and a hit of any other enterprise is dropped.
+    """
+    count = collection.count()
+    if count == 0 or (document_ids is not None and not document_ids):
         return []
-    conditions: list[dict[str, Any]] = [{"enterprise_id": str(enterprise_id)}]
+    where: dict[str, Any] | None = None
     if document_ids is not None:
-        conditions.append({"document_id": {"$in": [str(d) for d in document_ids]}})
-    where: dict[str, Any] = conditions[0] if len(conditions) == 1 else {"$and": conditions}
+        where = {
+            "$and": [{"enterprise_id": str(enterprise_id)}, {"document_id": {"$in": [str(d) for d in document_ids]}}]
+        }
     result: Any = collection.query(
         query_embeddings=[list(query_vector)],  # type: ignore[arg-type]
-        n_results=min(limit, collection.count()),
+        n_results=min(limit, count),
         where=where,
-        include=["distances"],
+        include=["distances", "metadatas"],
     )
+    owner = str(enterprise_id)
     return [
-        DenseHit(uuid.UUID(i), 1.0 - float(d)) for i, d in zip(result["ids"][0], result["distances"][0], strict=True)
+        DenseHit(uuid.UUID(i), 1.0 - float(d))
+        for i, d, m in zip(result["ids"][0], result["distances"][0], result["metadatas"][0], strict=True)
+        if (m or {}).get("enterprise_id") == owner
     ]
+
+
+@dataclass(frozen=True)
+class _Matrix:
+    chunk_ids: list[uuid.UUID]
+    vectors: np.ndarray  # rows L2-normalised, so a dot product is the cosine
+
+
+class DocumentVectorCache:
+    """The vectors of recently asked documents, held in memory for exact ranking.
+
+    Chroma's filtered HNSW query costs tens of milliseconds and is approximate; a question
+    routed to one filing (a few hundred to a few thousand chunks) is ranked exactly here in
+    about a millisecond. Keyed by the document's version, so a re-indexed document is reloaded.
+    """
+
+    def __init__(self, max_vectors: int = 400_000) -> None:
+        self._max_vectors = max_vectors
+        self._entries: OrderedDict[tuple[uuid.UUID, str], _Matrix] = OrderedDict()
+        self._held = 0
+        self._lock = threading.Lock()
+
+    def matrix(self, collection: Collection, enterprise_id: uuid.UUID, document_id: uuid.UUID, version: str) -> _Matrix:
+        key = (document_id, f"{collection.name}:{version}")
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        loaded = _load_matrix(collection, enterprise_id, document_id)
+        with self._lock:
+            self._entries[key] = loaded
+            self._held += len(loaded.chunk_ids)
+            while self._held > self._max_vectors and len(self._entries) > 1:
+                _, evicted = self._entries.popitem(last=False)
+                self._held -= len(evicted.chunk_ids)
+        return loaded
+
+
+def _load_matrix(collection: Collection, enterprise_id: uuid.UUID, document_id: uuid.UUID) -> _Matrix:
+    result: Any = collection.get(
+        where={"$and": [{"enterprise_id": str(enterprise_id)}, {"document_id": str(document_id)}]},
+        include=["embeddings"],
+    )
+    embeddings = result["embeddings"]
+    if embeddings is None or len(result["ids"]) == 0:
+        return _Matrix([], np.zeros((0, 0), dtype=np.float32))
+    vectors = np.asarray(embeddings, dtype=np.float32)
+    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    return _Matrix([uuid.UUID(i) for i in result["ids"]], vectors)
+
+
+def exact_search(matrices: Sequence[_Matrix], query_vector: Sequence[float], limit: int) -> list[DenseHit]:
+    """Cosine ranking over every vector of the given documents."""
+    filled = [m for m in matrices if m.chunk_ids]
+    if not filled:
+        return []
+    query = np.asarray(query_vector, dtype=np.float32)
+    query /= max(float(np.linalg.norm(query)), 1e-12)
+    scores = np.concatenate([m.vectors @ query for m in filled])
+    ids = [chunk_id for m in filled for chunk_id in m.chunk_ids]
+    best = np.argsort(-scores)[:limit]
+    return [DenseHit(ids[i], float(scores[i])) for i in best]

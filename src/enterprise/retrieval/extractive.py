@@ -1,0 +1,199 @@
+"""Answers without a language model: the sentences and table rows that best answer the
+question, each with its page, and the number itself when the question asks for one."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from enterprise.documents.models import Document
+from enterprise.ingestion.numbers import detect_scale, parse_number
+from enterprise.retrieval.hybrid import PageHit
+from enterprise.retrieval.routing import named_years
+from enterprise.retrieval.text_match import QuestionTerms, question_terms, row_label, split_units, unit_score
+
+NOT_FOUND = {"en": "Not found in the documents.", "es": "No se encontró en los documentos."}
+MAX_SUPPORTING = 3
+# Below this a unit shares too little with the question to be called an answer.
+MIN_MATCH = 0.34
+SNIPPET_CHARS = 300
+_NUMERIC_QUESTION = re.compile(
+    r"\b(how\s+(much|many)|what\s+(percentage|share|portion|proportion|amount|ratio|rate)|in\s+(usd|\$|eur|dollars)|"
+    r"(usd|eur)\s+(millions|thousands|billions)|cu[aá]nt[oa]s?|qu[eé]\s+porcentaje|monto|importe|"
+    r"revenue|sales|income|earnings|eps|assets|liabilities|equity|cash|expenditures?|capex|dividends|debt|"
+    r"margin|ratio|employees|ventas|ingresos|activos|pasivos|utilidad|deuda|empleados)\b",
+    re.IGNORECASE,
+)
+_SENTENCE_NUMBER = re.compile(
+    r"(?P<currency>[$€£])?\s?(?P<number>\(?\d[\d,]*(?:\.\d+)?\)?)\s?(?P<percent>%)?"
+    r"(?:\s*(?P<scale>thousand|million|billion|trillion)s?\b)?",
+    re.IGNORECASE,
+)
+_YEARLIKE = re.compile(r"^(19|20)\d\d$")
+_DATE = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|ene|abr|ago|dic)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d"
+    r"|\b\d{1,2}\s+de\s+[a-z]+\s+de\s+(?:19|20)\d\d",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Citation:
+    document: Document
+    page: int
+    snippet: str
+    score: float
+
+
+@dataclass
+class Draft:
+    answer: str
+    value: float | None
+    unit: str | None
+    citations: list[Citation]
+    found: bool
+    notes: list[str] = field(default_factory=list)
+
+
+_language_lock = threading.Lock()
+
+
+@cache
+def _language_identifier() -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
+    identifier.set_languages(["en", "es"])
+    return identifier
+
+
+def detect_language(text: str) -> str:
+    """'es' or 'en': the two languages our users write in (the model ships in the package)."""
+    with _language_lock:
+        language, _ = _language_identifier().classify(text)
+    return str(language)
+
+
+def asks_for_number(question: str) -> bool:
+    return bool(_NUMERIC_QUESTION.search(question))
+
+
+@dataclass(frozen=True)
+class _Unit:
+    text: str
+    score: float
+    page_index: int
+    heading: str
+
+
+def _units(terms: QuestionTerms, pages: Sequence[PageHit], language: str) -> list[_Unit]:
+    found: list[_Unit] = []
+    for index, page in enumerate(pages):
+        for passage in page.passages:
+            lines = passage.chunk.text.split("\n", 1)
+            heading = lines[0] if passage.chunk.table_id is not None else ""
+            body = lines[1] if heading and len(lines) > 1 else passage.chunk.text
+            for unit in split_units(body):
+                score = unit_score(terms, unit, language)
+                if score > 0:
+                    # Earlier pages won the retrieval: a small prior keeps ties in their order.
+                    found.append(_Unit(unit, score - 0.01 * index, index, heading))
+    found.sort(key=lambda u: -u.score)
+    return found
+
+
+def extractive_answer(question: str, pages: Sequence[PageHit], language: str = "en") -> Draft:
+    if not pages:
+        return Draft(NOT_FOUND[language], None, None, [], found=False)
+    texts = [p.chunk.text for page in pages for p in page.passages]
+    terms = question_terms(question, texts, language)
+    units = _units(terms, pages, language)
+    if not units or units[0].score < MIN_MATCH:
+        return Draft(NOT_FOUND[language], None, None, [], found=False)
+    chosen = _distinct(units)
+    # Citations keep the retrieval's order (the reranker already weighed these same units).
+    order = list(range(len(pages)))
+    lines = [f"{_render(u)} [{u.page_index + 1}]" for u in chosen]
+    value, unit = _value(question, chosen[0]) if asks_for_number(question) else (None, None)
+    best_snippets: dict[int, str] = {}
+    for u in units:
+        best_snippets.setdefault(u.page_index, u.text)
+    citations = [
+        Citation(
+            pages[i].document,
+            pages[i].page,
+            snippet(best_snippets.get(i) or pages[i].passages[0].chunk.text),
+            pages[i].score,
+        )
+        for i in order
+    ]
+    return Draft("\n".join(lines), value, unit, citations, found=True)
+
+
+def _distinct(units: list[_Unit]) -> list[_Unit]:
+    chosen: list[_Unit] = []
+    for unit in units:
+        if unit.score < units[0].score * 0.6 or len(chosen) >= MAX_SUPPORTING:
+            break
+        if all(unit.text != c.text for c in chosen):
+            chosen.append(unit)
+    return chosen
+
+
+def _render(unit: _Unit) -> str:
+    text = unit.text
+    if row_label(text) is not None and unit.heading:
+        scale = detect_scale(unit.heading)
+        text = f"{text.replace(' | ', '; ')}" + (f" (in {scale})" if scale else "")
+    return text
+
+
+def snippet(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= SNIPPET_CHARS else flat[: SNIPPET_CHARS - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _value(question: str, unit: _Unit) -> tuple[float | None, str | None]:
+    if row_label(unit.text) is not None:
+        return _row_value(question, unit)
+    return sentence_value(unit.text)
+
+
+def _row_value(question: str, unit: _Unit) -> tuple[float | None, str | None]:
+    cells = unit.text.split(" | ")[1:]
+    years = [str(y) for y in named_years(question)]
+    numeric: list[tuple[str, str]] = []
+    for cell in cells:
+        header, _, printed = cell.rpartition(": ")
+        if parse_number(printed) is not None:
+            numeric.append((header, printed))
+    if not numeric:
+        return None, None
+    header, printed = next(((h, p) for h, p in numeric if any(y in h for y in years)), numeric[0])
+    value = parse_number(printed)
+    if "%" in printed:
+        return value, "%"
+    scale = detect_scale(unit.heading)
+    return value, (f"USD {scale}" if scale else None)
+
+
+def sentence_value(sentence: str) -> tuple[float | None, str | None]:
+    # Dates carry numbers that are never the answer ("As of September 28, 2019, ... 137,000").
+    for match in _SENTENCE_NUMBER.finditer(_DATE.sub(" ", sentence)):
+        digits = match.group("number").strip("()")
+        if _YEARLIKE.match(digits) and not match.group("currency"):
+            continue
+        value = parse_number(match.group("number"))
+        if value is None:
+            continue
+        if match.group("percent"):
+            return value, "%"
+        scale = (match.group("scale") or "").lower()
+        currency = "USD" if match.group("currency") == "$" else None
+        unit = " ".join(part for part in (currency, f"{scale}s" if scale else None) if part) or None
+        return value, unit
+    return None, None

@@ -1,0 +1,121 @@
+"""Which documents a question is about, from the company and the year it names.
+
+A question that names a company ("Apple", "AMD", "American Water Works") and a year is
+answered from that company's filing that covers the year; the rest of the enterprise's
+documents only add noise. Names are matched against each document's company, the company's
+initials and the first word of its file name, so 'AMD' finds 'Advanced Micro Devices, Inc.'.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+_YEAR = re.compile(r"(?<![\d$.,])(?:fy\s*'?)?((?:19|20)\d\d)(?!\d|[.,]\d)", re.IGNORECASE)
+_SHORT_FY = re.compile(r"\bfy\s*'?(\d\d)\b", re.IGNORECASE)
+_WORD = re.compile(r"[a-z0-9&]+")
+_POSSESSIVE = re.compile(r"'s\b")
+_INITIALS_SKIP = {"of", "and", "&", "for", "y", "e", "del"}
+_LEGAL_SUFFIXES = {
+    "inc", "incorporated", "corp", "corporation", "co", "company", "companies", "ltd", "limited",
+    "llc", "plc", "sa", "s", "a", "de", "cv", "the", "group", "holdings", "com", "ag", "nv", "se",
+}  # fmt: skip
+_FILENAME_NOISE = re.compile(r"^(10-?k|10-?q|annual|report|informe|\d+)$", re.IGNORECASE)
+# A document covers the year of its fiscal year and the comparative years it shows.
+COMPARATIVE_YEARS = 2
+MIN_JOINED_ALIAS = 5
+
+
+@dataclass(frozen=True)
+class DocumentProfile:
+    id: uuid.UUID
+    filename: str
+    company: str | None
+    fiscal_year: int | None
+
+
+@dataclass(frozen=True)
+class Route:
+    document_ids: list[uuid.UUID] | None
+    company: str | None
+    years: list[int]
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _POSSESSIVE.sub("", plain.replace("\u2019", "'")).replace("'", "")
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(_fold(text))
+
+
+def company_aliases(profile: DocumentProfile) -> set[str]:
+    """Word sequences that name the document's company in a question."""
+    aliases: set[str] = set()
+    if profile.company:
+        words = _words(profile.company)
+        core = [w for w in words if w not in _LEGAL_SUFFIXES] or words
+        if core:
+            aliases.add(" ".join(core))
+            initials = "".join(w[0] for w in core if w not in _INITIALS_SKIP)
+            if len(initials) >= 2:
+                aliases.add(initials)
+    stem = re.sub(r"\.[A-Za-z0-9]+$", "", profile.filename)
+    for part in re.split(r"[_\s.-]+", stem):
+        if part and not _FILENAME_NOISE.match(part):
+            aliases.add(" ".join(_words(part)))
+            break
+    return {a for a in aliases if len(a) >= 2}
+
+
+def _mentions(question_words: list[str], joined: str, alias: str) -> bool:
+    if f" {alias} " in f" {' '.join(question_words)} ":
+        return True
+    # 'AmericanWaterWorks' in a file name against 'American Water Works' in the question.
+    return " " not in alias and len(alias) >= MIN_JOINED_ALIAS and alias in joined
+
+
+def named_years(question: str) -> list[int]:
+    years = [int(y) for y in _YEAR.findall(question)]
+    years += [2000 + int(y) for y in _SHORT_FY.findall(question)]
+    return sorted(set(years))
+
+
+def route(question: str, profiles: Sequence[DocumentProfile]) -> Route:
+    """The documents the question names, or None for all of `profiles`."""
+    words = _words(question)
+    joined = "".join(words)
+    years = named_years(question)
+    named = [p for p in profiles if any(_mentions(words, joined, a) for a in company_aliases(p))]
+    if not named:
+        companies = {(p.company or "").lower() for p in profiles}
+        # One company's own library ("our 2019 report"): the year alone decides.
+        pool = list(profiles) if len(companies) == 1 else []
+    else:
+        pool = named
+    if not pool:
+        return Route(None, None, years)
+    chosen = _covering_years(pool, years) if years else pool
+    company = named[0].company if named else None
+    if len(chosen) == len(profiles):
+        return Route(None, company, years)
+    return Route([p.id for p in chosen], company, years)
+
+
+def _covering_years(pool: list[DocumentProfile], years: list[int]) -> list[DocumentProfile]:
+    """Filings of the named years; else the earliest later filings that show them as comparatives."""
+    exact = [p for p in pool if p.fiscal_year in years]
+    if exact:
+        return exact
+    covering = [
+        p for p in pool if p.fiscal_year is not None and any(0 < p.fiscal_year - y <= COMPARATIVE_YEARS for y in years)
+    ]
+    if not covering:
+        return pool
+    nearest = min(p.fiscal_year or 0 for p in covering)
+    return [p for p in covering if p.fiscal_year == nearest]

@@ -1,0 +1,243 @@
+"""Questions answered from an enterprise's documents: retrieval, the answer, the query log, the quota."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+from langchain_core.language_models.chat_models import BaseChatModel
+from sqlalchemy.orm import Session
+
+from enterprise.auth.models import Enterprise, Role, User
+from enterprise.documents.repository import DocumentFilters
+from enterprise.retrieval import repository
+from enterprise.retrieval.extractive import Draft, detect_language, extractive_answer
+from enterprise.retrieval.hybrid import PageHit, best_pages, rerank, retrieve, searchable_documents
+from enterprise.retrieval.llm_answer import (
+    LLMReply,
+    LLMUnavailableError,
+    UncitedAnswerError,
+    build_messages,
+    checked_draft,
+    complete,
+    stream,
+)
+from enterprise.retrieval.models import AnswerMode, Feedback, QueryRecord
+from enterprise.runtime import EnterpriseRuntime
+from shared.errors import NotFoundError, QuotaExceededError
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    document_ids: list[uuid.UUID] | None = None
+    filters: DocumentFilters = field(default_factory=DocumentFilters)
+    top_k: int = 5
+    request: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Answered:
+    record: QueryRecord
+    draft: Draft
+    language: str
+
+
+@dataclass
+class _Context:
+    language: str
+    pages: list[PageHit]
+    started: float
+
+
+def current_month(now: datetime | None = None) -> str:
+    return (now or datetime.now(UTC)).strftime("%Y-%m")
+
+
+def check_quota(session: Session, enterprise_id: uuid.UUID) -> None:
+    """429 before any model call once the enterprise has used its month's tokens."""
+    enterprise = session.get(Enterprise, enterprise_id)
+    assert enterprise is not None
+    used = repository.usage(session, enterprise_id, current_month())
+    spent = used.total_tokens if used else 0
+    if spent >= enterprise.monthly_token_quota:
+        raise QuotaExceededError(
+            f"this enterprise has used its {enterprise.monthly_token_quota:,} language-model tokens for "
+            f"{current_month()}; answers resume next month, or ask your provider for a higher quota",
+            used_tokens=spent,
+            monthly_token_quota=enterprise.monthly_token_quota,
+        )
+
+
+def _prepare(session: Session, runtime: EnterpriseRuntime, user: User, question: Question) -> _Context:
+    started = time.perf_counter()
+    language = detect_language(question.text)
+    allowed = searchable_documents(session, user.enterprise_id, question.filters, question.document_ids)
+    whole = question.document_ids is None and question.filters == DocumentFilters()
+    found = retrieve(session, runtime.dense_searcher(), user.enterprise_id, question.text, allowed, whole)
+    pages = best_pages(rerank(question.text, found.passages, language), question.top_k)
+    return _Context(language, pages, started)
+
+
+def ask(
+    session: Session, runtime: EnterpriseRuntime, model: BaseChatModel | None, user: User, question: Question
+) -> Answered:
+    if model is not None:
+        check_quota(session, user.enterprise_id)
+    context = _prepare(session, runtime, user, question)
+    if model is None or not context.pages:
+        return _finish(
+            session,
+            user,
+            question,
+            context,
+            extractive_answer(question.text, context.pages, context.language),
+            AnswerMode.EXTRACTIVE,
+        )
+    reply = LLMReply("")
+    try:
+        reply = complete(model, build_messages(question.text, context.pages, context.language))
+        draft = checked_draft(question.text, reply.text, context.pages, context.language)
+    except (LLMUnavailableError, UncitedAnswerError) as exc:
+        return _fallback(session, user, question, context, reply, exc)
+    return _finish(session, user, question, context, draft, AnswerMode.LLM, reply)
+
+
+@dataclass
+class StreamEvent:
+    kind: str  # "token", then one "answer"
+    text: str = ""
+    answered: Answered | None = None
+
+
+def ask_streaming(
+    runtime: EnterpriseRuntime, model: BaseChatModel | None, user_id: uuid.UUID, question: Question
+) -> Iterator[StreamEvent]:
+    """The model's words as they come, then the checked answer (which may differ: see llm_answer)."""
+    with runtime.session_factory() as session, session.begin():
+        user = session.get(User, user_id)
+        assert user is not None
+        context = _prepare(session, runtime, user, question)
+        if model is None or not context.pages:
+            draft = extractive_answer(question.text, context.pages, context.language)
+            yield StreamEvent(
+                "answer", answered=_finish(session, user, question, context, draft, AnswerMode.EXTRACTIVE)
+            )
+            return
+        reply = LLMReply("")
+        try:
+            yield from (
+                StreamEvent("token", piece)
+                for piece in stream(model, build_messages(question.text, context.pages, context.language), reply)
+            )
+            draft = checked_draft(question.text, reply.text, context.pages, context.language)
+        except (LLMUnavailableError, UncitedAnswerError) as exc:
+            yield StreamEvent("answer", answered=_fallback(session, user, question, context, reply, exc))
+            return
+        yield StreamEvent("answer", answered=_finish(session, user, question, context, draft, AnswerMode.LLM, reply))
+
+
+def _fallback(
+    session: Session, user: User, question: Question, context: _Context, reply: LLMReply, reason: Exception
+) -> Answered:
+    log.warning("query.llm_fallback", reason=str(reason), enterprise_id=str(user.enterprise_id))
+    draft = extractive_answer(question.text, context.pages, context.language)
+    if isinstance(reason, UncitedAnswerError):
+        draft.notes.append(
+            f"The language model's answer was withheld because it was not fully cited ({reason}); "
+            "these are the passages found."
+        )
+    else:
+        draft.notes.append(f"Answered without the language model: {reason}.")
+    return _finish(session, user, question, context, draft, AnswerMode.EXTRACTIVE, reply)
+
+
+def _finish(
+    session: Session,
+    user: User,
+    question: Question,
+    context: _Context,
+    draft: Draft,
+    mode: AnswerMode,
+    reply: LLMReply | None = None,
+) -> Answered:
+    prompt_tokens = reply.prompt_tokens if reply else 0
+    completion_tokens = reply.completion_tokens if reply else 0
+    if prompt_tokens or completion_tokens:
+        repository.add_usage(session, user.enterprise_id, current_month(), prompt_tokens, completion_tokens)
+    record = QueryRecord(
+        enterprise_id=user.enterprise_id,
+        user_id=user.id,
+        question=question.text,
+        request=question.request,
+        answer=draft.answer,
+        value=draft.value,
+        unit=draft.unit,
+        mode=mode,
+        citations=[
+            {
+                "document_id": str(c.document.id),
+                "filename": c.document.filename,
+                "page": c.page,
+                "snippet": c.snippet,
+                "score": round(c.score, 4),
+            }
+            for c in draft.citations
+        ],
+        note=" ".join(draft.notes) or None,
+        found=draft.found,
+        latency_ms=int((time.perf_counter() - context.started) * 1000),
+        prompt_tokens=prompt_tokens,
+        completion_tokens=completion_tokens,
+    )
+    repository.add_query(session, record)
+    return Answered(record, draft, context.language)
+
+
+def list_queries(
+    session: Session, user: User, filters: repository.QueryLogFilters, limit: int, offset: int
+) -> tuple[list[QueryRecord], int]:
+    rows, total = repository.queries(session, user.enterprise_id, filters, limit, offset)
+    return list(rows), total
+
+
+def get_query(session: Session, user: User, query_id: object) -> QueryRecord:
+    record = repository.query(session, user.enterprise_id, query_id)
+    if user.role != Role.ADMIN and record.user_id != user.id:
+        # Another member's question is not this user's to read: indistinguishable from none.
+        raise NotFoundError(f"query {query_id} not found")
+    return record
+
+
+def give_feedback(session: Session, user: User, query_id: object, rating: Feedback, comment: str | None) -> QueryRecord:
+    record = get_query(session, user, query_id)
+    record.feedback = rating
+    record.feedback_comment = comment
+    record.feedback_at = datetime.now(UTC)
+    return record
+
+
+@dataclass(frozen=True)
+class Usage:
+    month: str
+    prompt_tokens: int
+    completion_tokens: int
+    requests: int
+    monthly_token_quota: int
+
+
+def usage_of(session: Session, user: User) -> Usage:
+    enterprise = session.get(Enterprise, user.enterprise_id)
+    assert enterprise is not None
+    month = current_month()
+    row = repository.usage(session, user.enterprise_id, month)
+    if row is None:
+        return Usage(month, 0, 0, 0, enterprise.monthly_token_quota)
+    return Usage(month, row.prompt_tokens, row.completion_tokens, row.requests, enterprise.monthly_token_quota)

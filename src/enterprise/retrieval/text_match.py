@@ -1,0 +1,152 @@
+"""How well a sentence or a table row answers a question, word by word.
+
+Shared by the reranker and the extractive answer: the question's content words (stemmed,
+stop words dropped, each weighted by how rare it is among the candidates) found in the unit,
+how much of the unit's own wording the question names (a row label "Total assets" named in
+full), and the question's word pairs found side by side.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import Stemmer
+
+_WORD = re.compile(r"[^\W_]+(?:[.,'’][^\W_]+)*", re.UNICODE)
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(\"“¿¡])|\n{2,}")
+STOPWORDS = frozenset(
+    """a about above after all also an and any are as at be been being both but by can could did do does
+    during each for from had has have how in into is it its may more most much not of on or other our per
+    should so some such than that the their them then there these they this those through to under until
+    up was we were what when where which while who whom why will with would you your many based using
+    according report reported reports show shown shows tell given give did percent percentage amount
+    total usd dollar dollars million millions billion billions thousand thousands fiscal year years
+    el la los las un una unos unas de del al en y o que qué cual cuál cuales cuáles como cómo cuanto
+    cuánto cuanta cuánta cuantos cuántos cuantas cuántas fue fueron es son era eran por para con sin
+    sobre entre su sus se lo le les este esta estos estas ese esa año años ejercicio monto total dólares
+    millones miles según""".split()
+)
+# Words that name the scale or frame of an answer rather than its subject; they still count
+# a little, so "total" in "Total assets" helps without outweighing "assets".
+WEAK_WORDS = frozenset(
+    "total net fiscal year millions consolidated january february march april may june july august "
+    "september october november december enero febrero marzo abril mayo junio julio agosto septiembre "
+    "octubre noviembre diciembre".split()
+)
+
+
+@cache
+def _stemmer(language: str) -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("spanish" if language == "es" else "english")
+
+
+_stem_lock = threading.Lock()
+
+
+@cache
+def _weak_stems() -> frozenset[str]:
+    return frozenset(_stemmer("en").stemWords(sorted(WEAK_WORDS))) | frozenset(
+        _stemmer("es").stemWords(sorted(WEAK_WORDS))
+    )
+
+
+def words(text: str) -> list[str]:
+    return [w.lower().replace("’", "'").removesuffix("'s") for w in _WORD.findall(text)]
+
+
+def content_terms(text: str, language: str = "en") -> list[str]:
+    """Stemmed words of `text` minus stop words, in order (repeats kept)."""
+    kept = [w for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+    with _stem_lock:  # PyStemmer objects are not thread-safe
+        english: list[str] = _stemmer("en").stemWords(kept)
+        if language != "en":
+            return [
+                english[i] if w.isascii() else s
+                for i, (w, s) in enumerate(zip(kept, _stemmer(language).stemWords(kept), strict=True))
+            ]
+    return english
+
+
+def split_units(text: str) -> list[str]:
+    """Sentences of prose, rows of a table ("label | header: value"), lines of a statement page."""
+    units: list[str] = []
+    for block in _SENTENCE_END.split(text):
+        block = block.strip()
+        if not block:
+            continue
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        if len(lines) > 1 and (" | " in block or sum(len(line) for line in lines) / len(lines) < 60):
+            units.extend(lines)
+        else:
+            units.append(" ".join(lines))
+    return units
+
+
+@dataclass(frozen=True)
+class QuestionTerms:
+    terms: list[str]
+    weights: dict[str, float]
+    pairs: set[tuple[str, str]]
+
+    @property
+    def total_weight(self) -> float:
+        return sum(self.weights[t] for t in set(self.terms)) or 1.0
+
+
+def question_terms(question: str, candidate_texts: Iterable[str], language: str = "en") -> QuestionTerms:
+    """The question's content words, each weighted by its rarity among `candidate_texts`."""
+    terms = content_terms(question, language)
+    unique = set(terms)
+    documents = [set(content_terms(t, language)) & unique for t in candidate_texts]
+    count = len(documents)
+    weights = {}
+    for term in unique:
+        df = sum(1 for d in documents if term in d)
+        weight = math.log(1.0 + (count + 1) / (df + 0.5))
+        # Dates and scale words place the answer; they do not say what it is about.
+        weights[term] = weight * (0.35 if term in _weak_stems() or term.isdigit() else 1.0)
+    pairs = {(a, b) for a, b in itertools.pairwise(terms) if a != b}
+    return QuestionTerms(terms, weights, pairs)
+
+
+def row_label(unit: str) -> str | None:
+    if " | " not in unit:
+        return None
+    label = unit.split(" | ", 1)[0]
+    return label.split(": ", 1)[1] if ": " in label else label
+
+
+def unit_score(question: QuestionTerms, unit: str, language: str = "en") -> float:
+    """0 (no word of the question) up to about 2 (every word, in order, and nothing else)."""
+    unit_terms = content_terms(unit, language)
+    if not unit_terms:
+        return 0.0
+    present = set(unit_terms)
+    matched = [t for t in set(question.terms) if t in present]
+    if not matched:
+        return 0.0
+    coverage = sum(question.weights[t] for t in matched) / question.total_weight
+    label = row_label(unit)
+    named_terms = content_terms(label, language) if label is not None else unit_terms
+    named = set(named_terms)
+    named_weight = sum(question.weights.get(t, 1.0) for t in named) or 1.0
+    precision = sum(question.weights[t] for t in matched if t in named) / named_weight
+    adjacent = set(itertools.pairwise(unit_terms))
+    pairs = len(question.pairs & adjacent) / len(question.pairs) if question.pairs else 0.0
+    return coverage + 0.5 * precision + 0.5 * pairs
+
+
+def best_unit(question: QuestionTerms, texts: Sequence[str], language: str = "en") -> tuple[float, str]:
+    best = (0.0, "")
+    for text in texts:
+        for unit in split_units(text):
+            score = unit_score(question, unit, language)
+            if score > best[0]:
+                best = (score, unit)
+    return best

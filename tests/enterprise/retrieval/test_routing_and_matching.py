@@ -1,0 +1,59 @@
+"""The question's company and year choose the filings; a row that names the asked line item wins."""
+
+from __future__ import annotations
+
+import uuid
+
+from enterprise.retrieval.extractive import detect_language, sentence_value
+from enterprise.retrieval.routing import DocumentProfile, named_years, route
+from enterprise.retrieval.text_match import question_terms, unit_score
+
+AMD_2020 = DocumentProfile(uuid.uuid4(), "AMD_2020_10K.pdf", "Advanced Micro Devices, Inc.", 2020)
+AWK_2018 = DocumentProfile(uuid.uuid4(), "AMERICANWATERWORKS_2018_10K.pdf", "American Water Works Company, Inc.", 2018)
+APPLE_2019 = DocumentProfile(uuid.uuid4(), "APPLE_2019_10K.pdf", "Apple Inc.", 2019)
+APPLE_2018 = DocumentProfile(uuid.uuid4(), "apple-annual-2018.pdf", "Apple Inc.", 2018)
+LIBRARY = [AMD_2020, AWK_2018, APPLE_2019, APPLE_2018]
+
+
+def test_company_by_name_initials_or_file_name() -> None:
+    assert route("What was AMD's net income in 2020?", LIBRARY).document_ids == [AMD_2020.id]
+    assert route("Advanced Micro Devices revenue 2020", LIBRARY).document_ids == [AMD_2020.id]
+    assert route("Where is American Water Works' headquarters?", LIBRARY).document_ids == [AWK_2018.id]
+
+
+def test_the_year_picks_the_filing_and_a_later_filing_covers_earlier_years() -> None:
+    assert route("Apple's net sales in fiscal 2018", LIBRARY).document_ids == [APPLE_2018.id]
+    assert route("¿Cuáles fueron las ventas de Apple en 2019?", LIBRARY).document_ids == [APPLE_2019.id]
+    assert route("AMD's net income in 2019", LIBRARY).document_ids == [AMD_2020.id]
+    assert set(route("Apple's risk factors", LIBRARY).document_ids or []) == {APPLE_2019.id, APPLE_2018.id}
+
+
+def test_no_company_named_searches_everything() -> None:
+    assert route("Which firm audited the statements in 2019?", LIBRARY).document_ids is None
+
+
+def test_years_are_read_but_amounts_are_not() -> None:
+    assert named_years("FY2019 sales vs fiscal 2018, $2,019 million and 20,191 units") == [2018, 2019]
+
+
+def test_the_row_that_names_the_line_item_scores_highest() -> None:
+    rows = [
+        "Total assets | December 26, 2020: 8,962 | December 28, 2019: 6,028",
+        "Total other non-current assets | December 26, 2020: 373 | December 28, 2019: 357",
+        "Total current assets | December 26, 2020: 6,143 | December 28, 2019: 4,597",
+    ]
+    terms = question_terms("What were AMD's total assets as of December 26, 2020?", rows)
+    scores = [unit_score(terms, row) for row in rows]
+    assert scores[0] == max(scores) > scores[1]
+
+
+def test_numbers_in_dates_are_not_the_answer() -> None:
+    value = sentence_value("As of September 28, 2019, the Company had approximately 137,000 employees.")
+    assert value == (137000.0, None)
+    assert sentence_value("The Board increased the program by $75 billion.") == (75.0, "USD billions")
+    assert sentence_value("Gross margin was 37.8% in 2019.") == (37.8, "%")
+
+
+def test_spanish_and_english_questions() -> None:
+    assert detect_language("¿Cuánto pagó Best Buy en dividendos en 2020?") == "es"
+    assert detect_language("How much did Best Buy pay in dividends in 2020?") == "en"
