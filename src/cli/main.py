@@ -112,6 +112,27 @@ def enterprise_create(
         runtime.engine.dispose()
 
 
+@enterprise_app.command("quota")
+def enterprise_quota(
+    slug: Annotated[str, typer.Argument(help="the enterprise's slug")],
+    monthly_tokens: Annotated[int, typer.Option(help="language-model tokens a calendar month (UTC)")],
+) -> None:
+    """Set an enterprise's monthly language-model token quota."""
+    from enterprise.auth.service import set_token_quota
+    from enterprise.runtime import EnterpriseRuntime
+    from shared.database import session_scope
+
+    runtime = EnterpriseRuntime.from_settings(get_settings())
+    try:
+        with session_scope(runtime.session_factory) as session:
+            enterprise = set_token_quota(session, slug, monthly_tokens)
+            console.print(f"[green]set[/green] {enterprise.slug}: {enterprise.monthly_token_quota:,} tokens a month")
+    except DomainError as exc:
+        _fail(exc.detail)
+    finally:
+        runtime.engine.dispose()
+
+
 def _run_documents(enterprise: str, as_user: str | None, work: Callable[..., list[Outcome]]) -> None:
     """Resolve the acting user, run `work(runtime, user)`, print the summary; exit 2 if any failed."""
     from cli.ingest import acting_user, summary_table

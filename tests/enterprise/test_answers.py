@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,6 +16,7 @@ from enterprise.app import create_standalone_app
 from enterprise.auth.models import Enterprise, Role
 from enterprise.runtime import EnterpriseRuntime
 from shared.database import session_scope
+from tests.conftest import run_cli
 from tests.enterprise.conftest import EnterpriseApi
 from tests.factories import add_user, bearer, enterprise_token, make_enterprise
 from tests.fakes.openai_server import FakeOpenAI, running_fake_openai
@@ -172,6 +172,7 @@ def fake_llm() -> Iterator[FakeOpenAI]:
 @pytest.fixture
 def llm_api(apple_10k, fake_llm: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, str]]:  # type: ignore[no-untyped-def]
     api, token, _, _ = apple_10k
+    fake_llm.settle()
     fake_llm.fail_next.clear()
     fake_llm.replies.clear()
     fake_llm.delay_seconds = 0.0
@@ -297,15 +298,13 @@ def test_usage_counts_only_model_calls(llm_api) -> None:  # type: ignore[no-unty
 
 def test_quota_used_up(llm_api) -> None:  # type: ignore[no-untyped-def]
     api, token = llm_api
-    runtime = EnterpriseRuntime.from_settings(api.settings)
-    me = api.client.get(api.url("/me"), headers=bearer(token)).json()
-    enterprise_id = uuid.UUID(me["enterprise"]["id"])
+    slug = api.client.get(api.url("/me"), headers=bearer(token)).json()["enterprise"]["slug"]
+    used = api.client.get(api.url("/usage"), headers=bearer(token)).json()["total_tokens"]
+    saved = api.client.get(api.url("/usage"), headers=bearer(token)).json()["monthly_token_quota"]
     try:
-        with session_scope(runtime.session_factory) as session:
-            enterprise = session.get(Enterprise, enterprise_id)
-            assert enterprise is not None
-            used = api.client.get(api.url("/usage"), headers=bearer(token)).json()["total_tokens"]
-            saved, enterprise.monthly_token_quota = enterprise.monthly_token_quota, used + 1
+        result = run_cli("enterprise", "quota", slug, "--monthly-tokens", str(used + 1))
+        assert result.returncode == 0, result.stderr
+        assert f"{used + 1:,} tokens a month" in result.stdout
         ask(api, token, QUESTION)  # under quota by one token: answered, and spends about a hundred
         over = api.client.post(api.url("/query"), json={"question": QUESTION}, headers=bearer(token))
         assert over.status_code == 429
@@ -317,11 +316,10 @@ def test_quota_used_up(llm_api) -> None:  # type: ignore[no-untyped-def]
         )
         assert streamed.status_code == 429
     finally:
-        with session_scope(runtime.session_factory) as session:
-            enterprise = session.get(Enterprise, enterprise_id)
-            assert enterprise is not None
-            enterprise.monthly_token_quota = saved
-        runtime.engine.dispose()
+        assert run_cli("enterprise", "quota", slug, "--monthly-tokens", str(saved)).returncode == 0
+    refused = run_cli("enterprise", "quota", "no-such-enterprise", "--monthly-tokens", "5")
+    assert refused.returncode == 1
+    assert "not found" in refused.stderr
 
 
 def test_unreachable_tracing_never_breaks_a_query(

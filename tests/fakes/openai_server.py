@@ -30,6 +30,13 @@ class FakeOpenAI:
     delay_seconds: float = 0.0
     # Scripted chat replies, used in order before the default "first sentence of [1]" reply.
     replies: list[str] = field(default_factory=list)
+    in_flight: int = 0
+
+    def settle(self, timeout: float = 30.0) -> None:
+        """Wait until no request is being answered (a client that timed out leaves one behind)."""
+        deadline = time.monotonic() + timeout
+        while self.in_flight and time.monotonic() < deadline:
+            time.sleep(0.05)
 
 
 def _answer_for(messages: list[dict[str, Any]]) -> str:
@@ -62,6 +69,15 @@ def _handler(state: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(data)
 
         def do_POST(self) -> None:
+            state.in_flight += 1
+            try:
+                self._answer()
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up (a timeout test): nothing to answer
+            finally:
+                state.in_flight -= 1
+
+        def _answer(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
             state.requests.append({"path": self.path, "body": body, "auth": self.headers.get("Authorization")})
             if state.delay_seconds:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from enterprise.auth import repository
 from enterprise.auth.models import Enterprise, Role, User
-from shared.errors import AuthenticationError, ConflictError, InvalidInputError, PermissionDeniedError
+from shared.errors import AuthenticationError, ConflictError, InvalidInputError, NotFoundError, PermissionDeniedError
 from shared.security import InvalidTokenError, TokenCodec, hash_password, verify_password
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
@@ -183,3 +183,14 @@ def update_user(
 def require_role(user: User, minimum: Role) -> None:
     if not user.role.at_least(minimum):
         raise PermissionDeniedError(f"this action needs the {minimum.value} role or higher; you are {user.role.value}")
+
+
+def set_token_quota(session: Session, slug: str, monthly_tokens: int) -> Enterprise:
+    """The operator's setting of how many language-model tokens an enterprise may use a month."""
+    if monthly_tokens < 0:
+        raise InvalidInputError("the monthly token quota is a whole number of tokens, 0 or more")
+    enterprise = repository.enterprise_by_slug(session, slug)
+    if enterprise is None:
+        raise NotFoundError(f"enterprise {slug!r} not found")
+    enterprise.monthly_token_quota = monthly_tokens
+    return enterprise

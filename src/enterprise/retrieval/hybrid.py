@@ -96,10 +96,12 @@ def retrieve(
         wanted = set(chosen.document_ids)
         searched = [d for d in allowed if d.id in wanted]
         whole_enterprise = False
-    passages = _search(session, dense, enterprise_id, question, searched, whole_enterprise)
+    passages = _search(
+        session, dense, enterprise_id, question, chosen.without_company(question), searched, whole_enterprise
+    )
     if not passages and len(searched) < len(allowed):
         searched = list(allowed)
-        passages = _search(session, dense, enterprise_id, question, searched, whole_enterprise)
+        passages = _search(session, dense, enterprise_id, question, question, searched, whole_enterprise)
     return Retrieval(passages, chosen, searched)
 
 
@@ -108,6 +110,7 @@ def _search(
     dense: DenseSearcher | None,
     enterprise_id: uuid.UUID,
     question: str,
+    lexical_question: str,
     documents: list[Document],
     whole_enterprise: bool,
 ) -> list[Passage]:
@@ -115,7 +118,7 @@ def _search(
     dense_future = (
         _pool.submit(dense.search, enterprise_id, question, documents, whole_enterprise) if dense is not None else None
     )
-    lexical_hits = lexical.search(session, enterprise_id, question, CANDIDATES, ids)
+    lexical_hits = lexical.search(session, enterprise_id, lexical_question, CANDIDATES, ids)
     dense_hits = dense_future.result() if dense_future is not None else []
     return _fuse(
         session, enterprise_id, documents, [h.chunk_id for h in lexical_hits], [h.chunk_id for h in dense_hits]

@@ -42,6 +42,14 @@ class Route:
     document_ids: list[uuid.UUID] | None
     company: str | None
     years: list[int]
+    # The words that named the company: inside its own filings they tell nothing apart.
+    company_words: frozenset[str] = frozenset()
+
+    def without_company(self, question: str) -> str:
+        if not self.company_words:
+            return question
+        kept = [w for w in question.split() if not (set(_words(w)) and set(_words(w)) <= self.company_words)]
+        return " ".join(kept) or question
 
 
 def _fold(text: str) -> str:
@@ -91,7 +99,12 @@ def route(question: str, profiles: Sequence[DocumentProfile]) -> Route:
     words = _words(question)
     joined = "".join(words)
     years = named_years(question)
-    named = [p for p in profiles if any(_mentions(words, joined, a) for a in company_aliases(p))]
+    named, said = [], set()
+    for profile in profiles:
+        aliases = [a for a in company_aliases(profile) if _mentions(words, joined, a)]
+        if aliases:
+            named.append(profile)
+            said.update(w for alias in aliases for w in alias.split() if w in words)
     if not named:
         companies = {(p.company or "").lower() for p in profiles}
         # One company's own library ("our 2019 report"): the year alone decides.
@@ -102,9 +115,10 @@ def route(question: str, profiles: Sequence[DocumentProfile]) -> Route:
         return Route(None, None, years)
     chosen = _covering_years(pool, years) if years else pool
     company = named[0].company if named else None
+    company_words = frozenset(said)
     if len(chosen) == len(profiles):
-        return Route(None, company, years)
-    return Route([p.id for p in chosen], company, years)
+        return Route(None, company, years, company_words)
+    return Route([p.id for p in chosen], company, years, company_words)
 
 
 def _covering_years(pool: list[DocumentProfile], years: list[int]) -> list[DocumentProfile]:

@@ -17,6 +17,7 @@ from enterprise.auth.models import Enterprise, Role, User
 from enterprise.documents.repository import DocumentFilters
 from enterprise.retrieval import repository
 from enterprise.retrieval.extractive import Draft, detect_language, extractive_answer
+from enterprise.retrieval.glossary import english_terms
 from enterprise.retrieval.hybrid import PageHit, best_pages, rerank, retrieve, searchable_documents
 from enterprise.retrieval.llm_answer import (
     LLMReply,
@@ -55,6 +56,7 @@ class _Context:
     language: str
     pages: list[PageHit]
     started: float
+    subject: str
 
 
 def current_month(now: datetime | None = None) -> str:
@@ -81,9 +83,12 @@ def _prepare(session: Session, runtime: EnterpriseRuntime, user: User, question:
     language = detect_language(question.text)
     allowed = searchable_documents(session, user.enterprise_id, question.filters, question.document_ids)
     whole = question.document_ids is None and question.filters == DocumentFilters()
-    found = retrieve(session, runtime.dense_searcher(), user.enterprise_id, question.text, allowed, whole)
-    pages = best_pages(rerank(question.text, found.passages, language), question.top_k)
-    return _Context(language, pages, started)
+    wording = question.text if language == "en" else f"{question.text} {english_terms(question.text)}".strip()
+    found = retrieve(session, runtime.dense_searcher(), user.enterprise_id, wording, allowed, whole)
+    # Inside the named company's filings its name tells nothing apart: rank on the rest.
+    subject = found.route.without_company(wording)
+    pages = best_pages(rerank(subject, found.passages, language), question.top_k)
+    return _Context(language, pages, started, subject)
 
 
 def ask(
@@ -98,7 +103,7 @@ def ask(
             user,
             question,
             context,
-            extractive_answer(question.text, context.pages, context.language),
+            extractive_answer(context.subject, context.pages, context.language),
             AnswerMode.EXTRACTIVE,
         )
     reply = LLMReply("")
@@ -126,7 +131,7 @@ def ask_streaming(
         assert user is not None
         context = _prepare(session, runtime, user, question)
         if model is None or not context.pages:
-            draft = extractive_answer(question.text, context.pages, context.language)
+            draft = extractive_answer(context.subject, context.pages, context.language)
             yield StreamEvent(
                 "answer", answered=_finish(session, user, question, context, draft, AnswerMode.EXTRACTIVE)
             )
@@ -148,7 +153,7 @@ def _fallback(
     session: Session, user: User, question: Question, context: _Context, reply: LLMReply, reason: Exception
 ) -> Answered:
     log.warning("query.llm_fallback", reason=str(reason), enterprise_id=str(user.enterprise_id))
-    draft = extractive_answer(question.text, context.pages, context.language)
+    draft = extractive_answer(context.subject, context.pages, context.language)
     if isinstance(reason, UncitedAnswerError):
         draft.notes.append(
             f"The language model's answer was withheld because it was not fully cited ({reason}); "

@@ -41,6 +41,10 @@ WEAK_WORDS = frozenset(
 )
 
 
+PRECISION_WEIGHT = 0.5
+PAIRS_WEIGHT = 0.5
+
+
 @cache
 def _stemmer(language: str) -> Stemmer.Stemmer:
     return Stemmer.Stemmer("spanish" if language == "es" else "english")
@@ -139,7 +143,7 @@ def unit_score(question: QuestionTerms, unit: str, language: str = "en") -> floa
     precision = sum(question.weights[t] for t in matched if t in named) / named_weight
     adjacent = set(itertools.pairwise(unit_terms))
     pairs = len(question.pairs & adjacent) / len(question.pairs) if question.pairs else 0.0
-    return coverage + 0.5 * precision + 0.5 * pairs
+    return coverage + PRECISION_WEIGHT * precision + PAIRS_WEIGHT * pairs
 
 
 def best_unit(question: QuestionTerms, texts: Sequence[str], language: str = "en") -> tuple[float, str]:
