@@ -99,7 +99,8 @@ def route(question: str, profiles: Sequence[DocumentProfile]) -> Route:
     words = _words(question)
     joined = "".join(words)
     years = named_years(question)
-    named, said = [], set()
+    named: list[DocumentProfile] = []
+    said: set[str] = set()
     for profile in profiles:
         aliases = [a for a in company_aliases(profile) if _mentions(words, joined, a)]
         if aliases:
