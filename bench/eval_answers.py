@@ -60,6 +60,7 @@ def ask_all(
     server: BenchServer, questions: list[dict[str, Any]], ids: dict[str, str], per_document: bool
 ) -> tuple[list[dict[str, Any]], list[float]]:
     predictions, latencies = [], []
+    modes: dict[str, int] = {}
     with httpx.Client(base_url=f"{server.base}/api/enterprise", headers=server.headers, timeout=120) as client:
         for question in questions:
             body: dict[str, Any] = {"question": question["question"], "top_k": 5}
@@ -70,6 +71,7 @@ def ask_all(
             latencies.append((time.perf_counter() - started) * 1000)
             response.raise_for_status()
             answer = response.json()
+            modes[answer["mode"]] = modes.get(answer["mode"], 0) + 1
             predictions.append(
                 {
                     "id": question["id"],
@@ -78,6 +80,7 @@ def ask_all(
                     "citations": [{"doc": c["filename"], "page": c["page"]} for c in answer["citations"]],
                 }
             )
+    print(f"  modes: {modes}")
     return predictions, latencies
 
 
@@ -98,6 +101,23 @@ def search_baseline(server: BenchServer, questions: list[dict[str, Any]], ids: d
                     pages.append(cited)
             predictions.append({"id": question["id"], "answer": "", "value": None, "citations": pages[:5]})
     return predictions
+
+
+def report_statements(server: BenchServer, ids: dict[str, str]) -> None:
+    """Statements found, core checks passed and fact-extraction time, per filing."""
+    base = f"{server.base}/api/enterprise"
+    for filename, document_id in sorted(ids.items()):
+        document = httpx.get(f"{base}/documents/{document_id}", headers=server.headers).json()
+        found = httpx.get(f"{base}/documents/{document_id}/statements", headers=server.headers).json()
+        core = [c for c in found["checks"] if c["core"]]
+        stage = document["stages"].get("facts", {})
+        facts_time = f"facts {stage.get('facts')} in {stage.get('seconds')} s"
+        statements = ", ".join(f"{s['statement']} p.{'/'.join(map(str, s['pages']))}" for s in found["statements"])
+        print(
+            f"  {filename}: {statements}; core checks {sum(c['passed'] for c in core)}/{len(core)}, "
+            f"subtotals {sum(c['passed'] for c in found['checks'] if not c['core'])}/"
+            f"{sum(1 for c in found['checks'] if not c['core'])}; {facts_time}"
+        )
 
 
 def score(predictions: list[dict[str, Any]], path: Path) -> dict[str, Any]:
@@ -127,6 +147,7 @@ def main() -> None:
     with bench_server(args.port, args.database_url) as server:
         print(f"ingesting {len(list(CORPUS.glob('*.pdf')))} filings ({backend})")
         ids = ingest(server)
+        report_statements(server, ids)
         # One warm-up question: the first query loads the language identifier and the vectors.
         ask_all(server, questions[:1], ids, per_document=False)
         baseline = score(search_baseline(server, questions, ids), args.out / f"baseline_search_{backend}.jsonl")

@@ -14,6 +14,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from enterprise.auth.router import router as auth_router
 from enterprise.dashboard.router import create_dashboard_app
 from enterprise.documents.router import router as documents_router
+from enterprise.finance.router import router as finance_router
 from enterprise.retrieval.router import router as answers_router
 from enterprise.runtime import EnterpriseRuntime
 from shared.health import health_report
@@ -76,6 +77,7 @@ def create_enterprise_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(auth_router)
     api.include_router(documents_router)
     api.include_router(answers_router)
+    api.include_router(finance_router)
     api.state.dashboard = create_dashboard_app(runtime)
     return api
 

@@ -2,6 +2,18 @@
 
 from enterprise.auth.models import Enterprise, Role, User
 from enterprise.documents.models import Chunk, Document, ExtractedTable
+from enterprise.finance.models import FinancialFact, StatementCheck
 from enterprise.retrieval.models import QueryRecord, TokenUsage
 
-__all__ = ["Chunk", "Document", "Enterprise", "ExtractedTable", "QueryRecord", "Role", "TokenUsage", "User"]
+__all__ = [
+    "Chunk",
+    "Document",
+    "Enterprise",
+    "ExtractedTable",
+    "FinancialFact",
+    "QueryRecord",
+    "Role",
+    "StatementCheck",
+    "TokenUsage",
+    "User",
+]

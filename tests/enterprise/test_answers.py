@@ -31,8 +31,17 @@ def ask(api: EnterpriseApi | Any, token: str, question: str, **extra: Any) -> di
     return body
 
 
-def test_a_balance_sheet_figure_is_answered_with_its_page_and_value(apple_10k) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture
+def text_only(apple_10k) -> Iterator[tuple[Any, str, dict[str, Any]]]:  # type: ignore[no-untyped-def]
+    """The same enterprise with ENABLE_FINANCIAL_PARSING off: figures come from the text and tables."""
     api, token, document, _ = apple_10k
+    settings = api.settings.model_copy(update={"enable_financial_parsing": False})
+    with TestClient(create_standalone_app(settings)) as client:
+        yield _Api(client, api.prefix, settings), token, document
+
+
+def test_a_balance_sheet_figure_is_answered_with_its_page_and_value(text_only) -> None:  # type: ignore[no-untyped-def]
+    api, token, document = text_only
     answer = ask(api, token, "What were Apple's total liabilities as of September 28, 2019 (in USD millions)?")
     assert answer["mode"] == "extractive"
     assert answer["found"] is True
@@ -56,8 +65,8 @@ def test_prose_answers_cite_the_page_that_states_them(apple_10k) -> None:  # typ
     assert answer["value"] == 137000
 
 
-def test_line_item_wording_finds_the_cash_flow_statement(apple_10k) -> None:  # type: ignore[no-untyped-def]
-    api, token, _, _ = apple_10k
+def test_line_item_wording_finds_the_cash_flow_statement(text_only) -> None:  # type: ignore[no-untyped-def]
+    api, token, _ = text_only
     question = (
         "According to the cash flow statement, how much did Apple pay for dividends and dividend equivalents in 2019?"
     )
@@ -81,8 +90,8 @@ def test_nothing_supports_an_answer(apple_10k) -> None:  # type: ignore[no-untyp
     assert spanish["answer"] == "No se encontró en los documentos."
 
 
-def test_filters_narrow_the_documents(apple_10k) -> None:  # type: ignore[no-untyped-def]
-    api, token, document, _ = apple_10k
+def test_filters_narrow_the_documents(text_only) -> None:  # type: ignore[no-untyped-def]
+    api, token, document = text_only
     question = "What were Apple's total liabilities as of September 28, 2019?"
     assert ask(api, token, question, filters={"fiscal_year": 2019})["citations"][0]["page"] == 34
     assert ask(api, token, question, filters={"fiscal_year": 2018})["citations"] == []
@@ -130,7 +139,7 @@ def test_query_log_feedback_and_roles(apple_10k) -> None:  # type: ignore[no-unt
     assert log.status_code == 200
     entry = next(item for item in log.json()["items"] if item["id"] == asked["query_id"])
     assert entry["question"] == "What was Apple's total net sales in 2019?"
-    assert entry["mode"] == "extractive"
+    assert entry["mode"] == "facts"
     assert entry["citations"][0]["page"] == asked["citations"][0]["page"]
     assert entry["latency_ms"] >= 0
     assert entry["prompt_tokens"] == 0
@@ -179,8 +188,14 @@ def llm_api(apple_10k, fake_llm: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) ->
     fake_llm.requests.clear()
     for key in ("LANGSMITH_TRACING", "LANGSMITH_API_KEY", "LANGSMITH_PROJECT", "LANGSMITH_ENDPOINT"):
         monkeypatch.delenv(key, raising=False)  # restored after the test: tracing below sets them
+    # Figure questions are answered from the facts without a model: off here, so the model answers.
     settings = api.settings.model_copy(
-        update={"openai_base_url": fake_llm.url, "openai_api_key": "sk-test", "llm_timeout_seconds": 2.0}
+        update={
+            "openai_base_url": fake_llm.url,
+            "openai_api_key": "sk-test",
+            "llm_timeout_seconds": 2.0,
+            "enable_financial_parsing": False,
+        }
     )
     with TestClient(create_standalone_app(settings)) as client:
         yield _Api(client, api.prefix, settings), token
@@ -334,6 +349,7 @@ def test_unreachable_tracing_never_breaks_a_query(
             "langchain_api_key": "lsv2-test",
             "langchain_project": "brain-tests",
             "langchain_endpoint": "http://127.0.0.1:9",
+            "enable_financial_parsing": False,
         }
     )
     with TestClient(create_standalone_app(settings)) as client:

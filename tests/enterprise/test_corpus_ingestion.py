@@ -29,6 +29,7 @@ def test_stages_and_progress(apple_10k) -> None:  # type: ignore[no-untyped-def]
         "tables": "done",
         "more_tables": "done",
         "vectors": "done",
+        "facts": "done",
     }
     assert document["stages"]["tables"]["pages"] == 5  # the statement pages, before searchable
     assert document["stages"]["vectors"]["chunks"] == document["chunks"]

@@ -16,6 +16,7 @@ from enterprise.auth.models import Enterprise, Role, User
 from enterprise.documents import repository
 from enterprise.documents.models import Chunk, Document, DocumentSource, DocumentStatus, DocumentType, ExtractedTable
 from enterprise.documents.storage import OriginalStore
+from enterprise.finance import repository as finance_repository
 from enterprise.retrieval import lexical
 from enterprise.retrieval.vectors import collection_for, delete_document_vectors
 from shared.embeddings import Embedder
@@ -137,6 +138,7 @@ def delete_document(
     _require_owner_or_admin(user, document)
     delete_document_vectors(collection_for(client, embedder, user.enterprise_id), user.enterprise_id, document.id)
     sha256 = document.sha256
+    finance_repository.delete_for_document(session, user.enterprise_id, document.id)
     repository.delete_document_rows(session, document)
     session.flush()
     if repository.document_by_sha(session, user.enterprise_id, sha256) is None:

@@ -26,6 +26,8 @@ from enterprise.documents.models import (
     DocumentStatus,
     ExtractedTable,
 )
+from enterprise.finance import repository as finance_repository
+from enterprise.finance.service import extract_document_facts
 from enterprise.ingestion.chunking import MAX_WORDS, table_chunks
 from enterprise.ingestion.metadata import infer_metadata
 from enterprise.ingestion.parsers import ParsedDocument, parse
@@ -108,6 +110,7 @@ def _index(runtime: EnterpriseRuntime, document_id: uuid.UUID) -> bool:
     statements = statement_sections(parsed)
     with _document(runtime, document_id) as (session, document):
         _apply_metadata(document, parsed, filename)
+        finance_repository.delete_for_document(session, document.enterprise_id, document.id)
         repository.delete_chunks(session, document.enterprise_id, document.id)
         repository.delete_tables(session, document.enterprise_id, document.id)
         document.table_count = 0
@@ -131,6 +134,8 @@ def _index(runtime: EnterpriseRuntime, document_id: uuid.UUID) -> bool:
     tables_enabled = runtime.settings.enable_table_extraction and file_format == "pdf"
     if tables_enabled:
         _pdf_tables(runtime, document_id, path, primary, "tables", PARSED, PRIMARY_TABLES, statements)
+        if runtime.settings.enable_financial_parsing and statements:
+            _facts(runtime, document_id, statements)
     with _document(runtime, document_id) as (_, document):
         document.searchable_at = datetime.now(UTC)
         # The pages are kept with the stage so the second job need not parse the file again.
@@ -141,6 +146,33 @@ def _index(runtime: EnterpriseRuntime, document_id: uuid.UUID) -> bool:
         )
         _touch(document, PRIMARY_TABLES, more_tables=later, vectors={"status": "queued"})
     return True
+
+
+def _facts(runtime: EnterpriseRuntime, document_id: uuid.UUID, statements: dict[int, str]) -> None:
+    """Financial facts and accounting checks from the statement tables just extracted."""
+    started = time.perf_counter()
+    titles = {page: section.removeprefix(STATEMENT_SECTION_PREFIX) for page, section in statements.items()}
+    try:
+        with _document(runtime, document_id) as (session, document):
+            summary = extract_document_facts(session, document, titles)
+            _touch(
+                document,
+                facts={
+                    "status": "done",
+                    "statements": {str(page): kind for page, kind in summary.statements.items()},
+                    "facts": summary.facts,
+                    "checks_passed": summary.checks_passed,
+                    "checks_failed": summary.checks_failed,
+                    "seconds": round(time.perf_counter() - started, 2),
+                },
+            )
+    except DocumentGoneError:
+        raise
+    except Exception as exc:
+        # The document stays searchable without facts; the stage says why.
+        log.exception("document.facts_error", document_id=str(document_id))
+        with _document(runtime, document_id) as (_, document):
+            _touch(document, facts={"status": "failed", "error": f"{type(exc).__name__}: {exc}"[:500]})
 
 
 def statement_sections(parsed: ParsedDocument) -> dict[int, str]:

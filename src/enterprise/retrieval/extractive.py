@@ -57,6 +57,7 @@ class Draft:
     citations: list[Citation]
     found: bool
     notes: list[str] = field(default_factory=list)
+    facts: list[dict[str, Any]] = field(default_factory=list)
 
 
 _language_lock = threading.Lock()

@@ -62,7 +62,7 @@ def _out(answered: service.Answered) -> QueryOut:
         unit=record.unit,
         mode=record.mode,
         citations=[CitationOut.model_validate(c) for c in record.citations],
-        facts=[],
+        facts=answered.draft.facts,
         query_id=record.id,
         found=record.found,
         language=answered.language,

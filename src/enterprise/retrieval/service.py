@@ -14,9 +14,13 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from sqlalchemy.orm import Session
 
 from enterprise.auth.models import Enterprise, Role, User
+from enterprise.documents.models import Document
 from enterprise.documents.repository import DocumentFilters
+from enterprise.finance import service as finance_service
+from enterprise.finance.answers import describe
+from enterprise.finance.metrics import money_unit
 from enterprise.retrieval import repository
-from enterprise.retrieval.extractive import Draft, detect_language, extractive_answer
+from enterprise.retrieval.extractive import Citation, Draft, detect_language, extractive_answer
 from enterprise.retrieval.glossary import english_terms
 from enterprise.retrieval.hybrid import PageHit, best_pages, rerank, retrieve, searchable_documents
 from enterprise.retrieval.llm_answer import (
@@ -29,6 +33,7 @@ from enterprise.retrieval.llm_answer import (
     stream,
 )
 from enterprise.retrieval.models import AnswerMode, Feedback, QueryRecord
+from enterprise.retrieval.routing import DocumentProfile, route
 from enterprise.runtime import EnterpriseRuntime
 from shared.errors import NotFoundError, QuotaExceededError
 
@@ -57,6 +62,7 @@ class _Context:
     pages: list[PageHit]
     started: float
     subject: str
+    from_facts: Draft | None = None
 
 
 def current_month(now: datetime | None = None) -> str:
@@ -84,6 +90,10 @@ def _prepare(session: Session, runtime: EnterpriseRuntime, user: User, question:
     allowed = searchable_documents(session, user.enterprise_id, question.filters, question.document_ids)
     whole = question.document_ids is None and question.filters == DocumentFilters()
     wording = question.text if language == "en" else f"{question.text} {english_terms(question.text)}".strip()
+    if runtime.settings.enable_financial_parsing:
+        from_facts = _facts_draft(session, user, wording, allowed)
+        if from_facts is not None:
+            return _Context(language, [], started, wording, from_facts)
     found = retrieve(session, runtime.dense_searcher(), user.enterprise_id, wording, allowed, whole)
     # Inside the named company's filings its name tells nothing apart: rank on the rest.
     subject = found.route.without_company(wording)
@@ -91,12 +101,55 @@ def _prepare(session: Session, runtime: EnterpriseRuntime, user: User, question:
     return _Context(language, pages, started, subject)
 
 
+def _facts_draft(session: Session, user: User, wording: str, allowed: list[Document]) -> Draft | None:
+    """An exact answer from the financial facts, when the question asks for a statement figure."""
+    chosen = route(wording, [DocumentProfile(d.id, d.filename, d.company, d.fiscal_year) for d in allowed])
+    if chosen.company is None and len({(d.company or "").lower() for d in allowed}) > 1:
+        return None  # several companies and none named: a figure of which one?
+    candidates = [d for d in allowed if chosen.document_ids is None or d.id in chosen.document_ids]
+    found = finance_service.answer_question(
+        session, user.enterprise_id, wording, candidates, chosen.years, chosen.company_words
+    )
+    if found is None:
+        return None
+    answer, document = found.answer, found.document
+    citations: list[Citation] = []
+    for fact in answer.inputs:
+        if all(c.page != fact.page for c in citations):
+            snippet = f"{fact.line_item} | {fact.fiscal_year}: {fact.value:,.2f}".replace(".00", "")
+            citations.append(Citation(document, fact.page, snippet, 1.0))
+    draft = Draft(describe(answer), answer.value, answer.unit, citations, found=True)
+    draft.facts = [
+        {
+            "line_item": f.line_item,
+            "metric": f.metric,
+            "fiscal_year": f.fiscal_year,
+            "value": f.value,
+            "unit": money_unit(f),
+            "page": f.page,
+            "document_id": str(document.id),
+            "filename": document.filename,
+            "flagged": f.flagged,
+        }
+        for f in answer.inputs
+    ]
+    draft.notes.append(f"Formula: {answer.formula}.")
+    if answer.flagged:
+        draft.notes.append(
+            "The statement these figures come from failed an accounting check "
+            "(see GET /documents/{id}/statements); check them against the cited page."
+        )
+    return draft
+
+
 def ask(
     session: Session, runtime: EnterpriseRuntime, model: BaseChatModel | None, user: User, question: Question
 ) -> Answered:
+    context = _prepare(session, runtime, user, question)
+    if context.from_facts is not None:
+        return _finish(session, user, question, context, context.from_facts, AnswerMode.FACTS)
     if model is not None:
         check_quota(session, user.enterprise_id)
-    context = _prepare(session, runtime, user, question)
     if model is None or not context.pages:
         return _finish(
             session,
@@ -130,6 +183,10 @@ def ask_streaming(
         user = session.get(User, user_id)
         assert user is not None
         context = _prepare(session, runtime, user, question)
+        if context.from_facts is not None:
+            answered = _finish(session, user, question, context, context.from_facts, AnswerMode.FACTS)
+            yield StreamEvent("answer", answered=answered)
+            return
         if model is None or not context.pages:
             draft = extractive_answer(context.subject, context.pages, context.language)
             yield StreamEvent(

@@ -1,0 +1,237 @@
+"""Facts from a filing's statements, their checks, metrics across filings, and exports."""
+
+from __future__ import annotations
+
+import io
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from enterprise.auth.models import User
+from enterprise.documents import repository as documents
+from enterprise.documents.models import Document
+from enterprise.finance import repository
+from enterprise.finance.answers import FactAnswer, answer_from_facts
+from enterprise.finance.checks import failed_statements, run_checks
+from enterprise.finance.metrics import DEFINITIONS, FactBook, MetricValue, compute
+from enterprise.finance.models import FinancialFact, StatementCheck
+from enterprise.finance.statements import StatementTable, extract_facts, primary_statement_pages
+from shared.errors import InvalidInputError
+
+
+@dataclass(frozen=True)
+class ExtractionSummary:
+    statements: dict[int, str]
+    facts: int
+    checks_passed: int
+    checks_failed: int
+
+
+def extract_document_facts(session: Session, document: Document, titles: dict[int, str]) -> ExtractionSummary:
+    """Replace the document's facts and checks with those read from its statement tables."""
+    repository.delete_for_document(session, document.enterprise_id, document.id)
+    kinds = primary_statement_pages(titles)
+    tables = [
+        StatementTable(t.page, t.title, t.scale, t.header, t.rows, t.values, t.id)
+        for t in documents.tables_of(session, document.enterprise_id, document.id)
+        if t.page in kinds
+    ]
+    drafts = extract_facts(tables, kinds)
+    results = run_checks(drafts)
+    failed = failed_statements(results)
+    rows: list[FinancialFact | StatementCheck] = [
+        FinancialFact(
+            enterprise_id=document.enterprise_id,
+            document_id=document.id,
+            table_id=d.table_id,
+            company=document.company,
+            fiscal_year=d.fiscal_year,
+            period_label=d.period_label[:120],
+            statement=d.statement,
+            section=d.section[:300],
+            line_item=d.line_item[:500],
+            metric=d.metric,
+            value=d.value,
+            scale=d.scale,
+            unit=d.unit,
+            currency="USD",
+            page=d.page,
+            row=d.row,
+            column=d.column,
+            flagged=(d.statement, d.fiscal_year) in failed,
+        )
+        for d in drafts
+    ]
+    rows += [
+        StatementCheck(
+            enterprise_id=document.enterprise_id,
+            document_id=document.id,
+            statement=r.statement,
+            name=r.name[:300],
+            fiscal_year=r.fiscal_year,
+            expected=r.expected,
+            actual=r.actual,
+            passed=r.passed,
+            core=r.core,
+            pages=",".join(str(p) for p in r.pages),
+        )
+        for r in results
+    ]
+    repository.add_all(session, rows)
+    return ExtractionSummary(kinds, len(drafts), sum(r.passed for r in results), sum(not r.passed for r in results))
+
+
+def list_facts(
+    session: Session, user: User, filters: repository.FactFilters, limit: int | None, offset: int
+) -> tuple[Sequence[FinancialFact], int]:
+    return repository.facts(session, user.enterprise_id, filters, limit, offset)
+
+
+@dataclass(frozen=True)
+class CompanyMetric:
+    document: Document
+    value: MetricValue
+
+
+def _books(session: Session, enterprise_id: uuid.UUID, company: str | None) -> list[tuple[Document, FactBook]]:
+    with_facts = repository.documents_with_facts(session, enterprise_id)
+    chosen = [
+        d
+        for d in documents.documents_by_ids(session, enterprise_id, list(with_facts))
+        if not company or company.lower() in (d.company or "").lower()
+    ]
+    # The latest filing first: its figures for a shared year are the restated ones.
+    chosen.sort(key=lambda d: (d.fiscal_year or 0, d.created_at), reverse=True)
+    facts = repository.facts_of_documents(session, enterprise_id, [d.id for d in chosen])
+    by_document: dict[uuid.UUID, list[FinancialFact]] = {}
+    for fact in facts:
+        by_document.setdefault(fact.document_id, []).append(fact)
+    return [(d, FactBook(by_document.get(d.id, []))) for d in chosen]
+
+
+def metrics_for(
+    session: Session, user: User, company: str | None, fiscal_year: int | None, metric: str | None
+) -> list[CompanyMetric]:
+    if metric is not None and metric not in DEFINITIONS:
+        raise InvalidInputError(
+            f"unknown metric {metric!r}; known: {', '.join(sorted(DEFINITIONS))}", field="query.metric"
+        )
+    names = [metric] if metric else list(DEFINITIONS)
+    seen: set[tuple[str, str, int]] = set()
+    found: list[CompanyMetric] = []
+    for document, book in _books(session, user.enterprise_id, company):
+        years = [fiscal_year] if fiscal_year is not None else book.years()
+        for year in years:
+            for name in names:
+                key = ((document.company or "").lower(), name, year)
+                if key in seen:
+                    continue
+                value = compute(book, name, year)
+                if value is not None:
+                    seen.add(key)
+                    found.append(CompanyMetric(document, value))
+    found.sort(key=lambda m: ((m.document.company or ""), -m.value.fiscal_year, m.value.metric))
+    return found
+
+
+@dataclass(frozen=True)
+class DocumentStatements:
+    document: Document
+    statements: list[dict[str, Any]]
+    checks: Sequence[StatementCheck]
+
+
+def statements_of(session: Session, user: User, document_id: object) -> DocumentStatements:
+    document = documents.document(session, user.enterprise_id, document_id)
+    facts, _ = repository.facts(session, user.enterprise_id, repository.FactFilters(document_id=document.id))
+    checks = repository.checks_of(session, user.enterprise_id, document.id)
+    pages: dict[str, dict[str, Any]] = {}
+    for fact in facts:
+        entry = pages.setdefault(
+            fact.statement,
+            {"statement": fact.statement, "pages": set(), "facts": 0, "fiscal_years": set(), "flagged": False},
+        )
+        entry["pages"].add(fact.page)
+        entry["facts"] += 1
+        entry["fiscal_years"].add(fact.fiscal_year)
+        entry["flagged"] = entry["flagged"] or fact.flagged
+    statements = [
+        {**e, "pages": sorted(e["pages"]), "fiscal_years": sorted(e["fiscal_years"], reverse=True)}
+        for e in pages.values()
+    ]
+    statements.sort(key=lambda e: min(e["pages"]))
+    return DocumentStatements(document, statements, checks)
+
+
+@dataclass(frozen=True)
+class AnsweredFromFacts:
+    document: Document
+    answer: FactAnswer
+
+
+def answer_question(
+    session: Session,
+    enterprise_id: uuid.UUID,
+    question: str,
+    candidates: Sequence[Document],
+    years: Sequence[int],
+    company_words: frozenset[str],
+) -> AnsweredFromFacts | None:
+    """The question answered from the facts of the first candidate filing that can."""
+    with_facts = repository.documents_with_facts(session, enterprise_id)
+    ordered = sorted((d for d in candidates if d.id in with_facts), key=lambda d: d.fiscal_year or 0, reverse=True)
+    if not ordered:
+        return None
+    facts = repository.facts_of_documents(session, enterprise_id, [d.id for d in ordered])
+    for document in ordered:
+        book = FactBook([f for f in facts if f.document_id == document.id])
+        answer = answer_from_facts(question, book, years, company_words)
+        if answer is not None:
+            return AnsweredFromFacts(document, answer)
+    return None
+
+
+FACT_COLUMNS = [
+    "company", "fiscal_year", "period_label", "statement", "section", "line_item", "metric", "value", "scale",
+    "unit", "currency", "page", "flagged", "document_id",
+]  # fmt: skip
+
+
+def export_facts(rows: Sequence[FinancialFact], file_format: str) -> bytes:
+    frame = pd.DataFrame(
+        [{c: str(getattr(r, c)) if c == "document_id" else getattr(r, c) for c in FACT_COLUMNS} for r in rows],
+        columns=FACT_COLUMNS,
+    )
+    return _export(frame, file_format, "facts")
+
+
+def export_metrics(rows: Sequence[CompanyMetric], file_format: str) -> bytes:
+    frame = pd.DataFrame(
+        [
+            {
+                "company": m.document.company,
+                "fiscal_year": m.value.fiscal_year,
+                "metric": m.value.metric,
+                "label": m.value.label,
+                "value": m.value.value,
+                "unit": m.value.unit,
+                "formula": m.value.formula,
+                "inputs": "; ".join(f"{f.line_item} ({f.fiscal_year}) p.{f.page}" for f in m.value.inputs),
+                "document": m.document.filename,
+            }
+            for m in rows
+        ]
+    )
+    return _export(frame, file_format, "metrics")
+
+
+def _export(frame: pd.DataFrame, file_format: str, sheet: str) -> bytes:
+    if file_format == "csv":
+        return str(frame.to_csv(index=False)).encode()
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False, sheet_name=sheet, engine="openpyxl")
+    return bytes(buffer.getvalue())

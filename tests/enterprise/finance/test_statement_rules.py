@@ -1,0 +1,140 @@
+"""One case per rule: scale, sign, per-share values, column order, titles with broken spacing,
+a statement that does not balance, and formulas the question spells out."""
+
+from __future__ import annotations
+
+from enterprise.finance.answers import answer_from_facts
+from enterprise.finance.checks import failed_statements, run_checks
+from enterprise.finance.metrics import FactBook, compute
+from enterprise.finance.questions import read_question
+from enterprise.finance.statements import StatementTable, extract_facts, primary_statement_pages, statement_kind
+
+
+def table(
+    page: int, header: list[str], rows: list[list[str]], scale: str | None = "millions", title: str = ""
+) -> StatementTable:
+    def number(cell: str) -> float | None:
+        text = cell.replace(",", "").replace("$", "").strip()
+        if not text:
+            return None
+        negative = text.startswith("(")
+        value = float(text.strip("()"))
+        return -value if negative else value
+
+    values = [[None, *[number(c) for c in row[1:]]] for row in rows]
+    return StatementTable(page, title, scale, header, rows, values)  # type: ignore[arg-type]
+
+
+INCOME_OLDEST_FIRST = table(
+    10,
+    ["", "2018", "2019", "2020"],
+    [
+        ["Total net sales", "100", "120", "150"],
+        ["Cost of sales", "60", "70", "90"],
+        ["Gross margin", "40", "50", "60"],
+        ["Operating income", "10", "15", "(5)"],
+        ["Income before income taxes", "10", "20", "40"],
+        ["Provision for income taxes", "2", "5", "8"],
+        ["Net income", "8", "15", "32"],
+        ["Earnings per share:", "", "", ""],
+        ["Diluted", "1.10", "2.20", "3.30"],
+    ],
+)
+BALANCE_NEWEST_FIRST = table(
+    11,
+    ["(In thousands)", "December 31, 2020", "December 31, 2019"],
+    [
+        ["Current assets:", "", ""],
+        ["Cash and cash equivalents", "50", "40"],
+        ["Inventories", "30", "20"],
+        ["Total current assets", "80", "60"],
+        ["Total assets", "200", "180"],
+        ["Total current liabilities", "40", "30"],
+        ["Total liabilities", "120", "110"],
+        ["Total stockholders’ equity", "80", "70"],
+        ["Total liabilities and stockholders’ equity", "200", "180"],
+    ],
+    scale="thousands",
+)
+KINDS = {10: "income", 11: "balance"}
+
+
+def facts() -> list:  # type: ignore[type-arg]
+    return extract_facts([INCOME_OLDEST_FIRST, BALANCE_NEWEST_FIRST], KINDS)
+
+
+def fact(metric: str, year: int):  # type: ignore[no-untyped-def]
+    return FactBook(facts()).get(metric, year)
+
+
+def test_columns_oldest_first_and_newest_first_keep_their_years() -> None:
+    assert fact("revenue", 2020).value == 150
+    assert fact("revenue", 2018).value == 100
+    assert fact("total_assets", 2020).value == 200
+    assert fact("total_assets", 2019).value == 180
+
+
+def test_scale_from_the_heading_and_per_share_values_unscaled() -> None:
+    assert (fact("revenue", 2020).scale, fact("revenue", 2020).unit) == ("millions", "USD")
+    assert fact("revenue", 2020).scaled_value == 150e6
+    assert (fact("cash", 2020).scale, fact("cash", 2020).scaled_value) == ("thousands", 50e3)
+    eps = fact("eps_diluted", 2019)
+    assert (eps.value, eps.scale, eps.unit, eps.section) == (2.2, None, "USD per share", "Earnings per share")
+
+
+def test_signs_are_kept() -> None:
+    assert fact("operating_income", 2020).value == -5
+
+
+def test_broken_titles_are_still_statements() -> None:
+    assert statement_kind("CONSOLIDATEDBALANCESHEETS") == "balance"
+    assert statement_kind("Consolidated Statements of Cash Flows") == "cash_flow"
+    assert statement_kind("CONSOLIDATED STATEMENTS OF COMPREHENSIVE INCOME") == "comprehensive_income"
+    assert statement_kind("Consolidated Statements of Earnings") == "income"
+    assert statement_kind("Consolidated Statement of Changes in Equity") == "equity"
+    pages = primary_statement_pages(
+        {
+            38: "Cash Flows",
+            39: "Operations",
+            40: "Balance Sheets",
+            41: "Balance Sheets",
+            53: "Cash Flows Reconciliation",
+        }
+    )
+    assert pages == {38: "cash_flow", 39: "income", 40: "balance", 41: "balance"}
+
+
+def test_a_statement_that_does_not_balance_is_flagged() -> None:
+    broken = table(11, ["", "2020"], [["Total assets", "200"], ["Total liabilities and equity", "190"]])
+    results = run_checks(extract_facts([broken], {11: "balance"}))
+    assert failed_statements(results) == {("balance", 2020)}
+    assert run_checks(facts())
+    assert not failed_statements(run_checks(facts()))
+
+
+def test_metrics_follow_their_formulas() -> None:
+    book = FactBook(facts())
+    assert compute(book, "gross_margin", 2020).value == 40.0  # type: ignore[union-attr]
+    assert compute(book, "effective_tax_rate", 2020).value == 20.0  # type: ignore[union-attr]
+    assert compute(book, "current_ratio", 2020).value == 2.0  # type: ignore[union-attr]
+    assert round(compute(book, "quick_ratio", 2020).value, 4) == 1.25  # type: ignore[union-attr]
+    # Averages of opening and closing balances.
+    assert round(compute(book, "dio", 2020).value, 2) == round(25 / 90 * 365, 2)  # type: ignore[union-attr]
+    assert compute(book, "roe", 2020).value == round(32 / 75 * 100, 4)  # type: ignore[union-attr]
+
+
+def test_questions_that_define_their_own_formula() -> None:
+    book = FactBook(facts())
+    asked = read_question("What was the ratio computed as cost of sales divided by total net sales in 2020?")
+    assert asked is not None
+    assert asked.numerator == "cost of sales"
+    answer = answer_from_facts(
+        "What was cost of sales as a share of sales (cost of sales / total net sales) in 2020?", book, [2020]
+    )
+    assert answer is not None
+    assert answer.value == 60.0
+    assert answer.unit == "%"
+    growth = answer_from_facts("What was revenue growth in 2020?", book, [2020])
+    assert growth is not None
+    assert growth.value == 25.0
+    assert answer_from_facts("What were iPhone net sales in 2020?", book, [2020]) is None
