@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install serve worker migrate test lint bench-embeddings bench-ingest bench-upload clean
+.PHONY: install serve worker migrate test lint bench-embeddings bench-ingest bench-upload bench-answers clean
 
 $(BIN)/brain: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,9 @@ bench-ingest: install
 
 bench-upload: install
 	$(BIN)/python bench/upload_memory.py
+
+bench-answers: install
+	$(BIN)/python bench/eval_answers.py
 
 clean:
 	rm -rf $(VENV) data enterprise_chroma_db
