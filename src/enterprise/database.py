@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import enum
 import uuid
 from typing import Any, TypeVar
 
-from sqlalchemy import ForeignKey, Select, Uuid, select
+from sqlalchemy import Enum, ForeignKey, Select, Uuid, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column
 
 from shared.database import ModelMixin, schema_metadata
@@ -16,6 +17,18 @@ SCHEMA = "enterprise"
 
 class EnterpriseBase(DeclarativeBase):
     metadata = schema_metadata(SCHEMA)
+
+
+def string_enum(enum_class: type[enum.Enum], name: str) -> Enum:
+    """An enum stored as its values in a checked VARCHAR: portable, and readable in SQL."""
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        values_callable=lambda members: [m.value for m in members],
+    )
 
 
 class TenantOwned(ModelMixin):

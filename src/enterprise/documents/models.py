@@ -5,23 +5,11 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from enterprise.database import SCHEMA, EnterpriseBase, TenantOwned
+from enterprise.database import SCHEMA, EnterpriseBase, TenantOwned, string_enum
 from shared.database import UTCDateTime
-
-
-def _string_enum(enum_class: type[enum.Enum], name: str) -> Enum:
-    return Enum(
-        enum_class,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=20,
-        values_callable=lambda members: [m.value for m in members],
-    )
-
 
 # Chunks of a financial statement page carry this before the statement's title as their section.
 STATEMENT_SECTION_PREFIX = "Financial statement: "
@@ -61,15 +49,15 @@ class Document(TenantOwned, EnterpriseBase):
     content_type: Mapped[str] = mapped_column(String(120))
     sha256: Mapped[str] = mapped_column(String(64))
     size_bytes: Mapped[int] = mapped_column(BigInteger)
-    doc_type: Mapped[DocumentType] = mapped_column(_string_enum(DocumentType, "document_type"))
+    doc_type: Mapped[DocumentType] = mapped_column(string_enum(DocumentType, "document_type"))
     company: Mapped[str | None] = mapped_column(String(200), nullable=True, index=True)
     fiscal_year: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     period: Mapped[str | None] = mapped_column(String(40), nullable=True)
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     # Which fields the uploader (or an editor) set, so re-parsing never overwrites them.
     metadata_given: Mapped[list[str]] = mapped_column(JSON, default=list)
-    source: Mapped[DocumentSource] = mapped_column(_string_enum(DocumentSource, "document_source"))
-    status: Mapped[DocumentStatus] = mapped_column(_string_enum(DocumentStatus, "document_status"), index=True)
+    source: Mapped[DocumentSource] = mapped_column(string_enum(DocumentSource, "document_source"))
+    status: Mapped[DocumentStatus] = mapped_column(string_enum(DocumentStatus, "document_status"), index=True)
     progress: Mapped[int] = mapped_column(Integer, default=0)
     stages: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -98,7 +86,7 @@ class Chunk(TenantOwned, EnterpriseBase):
     ordinal: Mapped[int] = mapped_column(Integer)
     page: Mapped[int] = mapped_column(Integer)
     section: Mapped[str] = mapped_column(String(300), default="")
-    kind: Mapped[ChunkKind] = mapped_column(_string_enum(ChunkKind, "chunk_kind"))
+    kind: Mapped[ChunkKind] = mapped_column(string_enum(ChunkKind, "chunk_kind"))
     text: Mapped[str] = mapped_column(Text)
     table_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
 

@@ -5,10 +5,10 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from enterprise.database import SCHEMA, EnterpriseBase, TenantOwned
+from enterprise.database import SCHEMA, EnterpriseBase, TenantOwned, string_enum
 from shared.database import UTCDateTime
 
 
@@ -21,17 +21,6 @@ class AnswerMode(enum.StrEnum):
 class Feedback(enum.StrEnum):
     UP = "up"
     DOWN = "down"
-
-
-def _string_enum(enum_class: type[enum.Enum], name: str) -> Enum:
-    return Enum(
-        enum_class,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=20,
-        values_callable=lambda members: [m.value for m in members],
-    )
 
 
 class QueryRecord(TenantOwned, EnterpriseBase):
@@ -49,14 +38,14 @@ class QueryRecord(TenantOwned, EnterpriseBase):
     answer: Mapped[str] = mapped_column(Text)
     value: Mapped[float | None] = mapped_column(Float, nullable=True)
     unit: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    mode: Mapped[AnswerMode] = mapped_column(_string_enum(AnswerMode, "answer_mode"))
+    mode: Mapped[AnswerMode] = mapped_column(string_enum(AnswerMode, "answer_mode"))
     citations: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
     found: Mapped[bool] = mapped_column(default=True)
     latency_ms: Mapped[int] = mapped_column(Integer)
     prompt_tokens: Mapped[int] = mapped_column(Integer, default=0)
     completion_tokens: Mapped[int] = mapped_column(Integer, default=0)
-    feedback: Mapped[Feedback | None] = mapped_column(_string_enum(Feedback, "query_feedback"), nullable=True)
+    feedback: Mapped[Feedback | None] = mapped_column(string_enum(Feedback, "query_feedback"), nullable=True)
     feedback_comment: Mapped[str | None] = mapped_column(Text, nullable=True)
     feedback_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
