@@ -11,6 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from enterprise.audit.router import router as audit_router
 from enterprise.auth.router import router as auth_router
 from enterprise.dashboard.router import create_dashboard_app
 from enterprise.documents.router import router as documents_router
@@ -18,9 +19,11 @@ from enterprise.finance.router import router as finance_router
 from enterprise.retrieval.router import router as answers_router
 from enterprise.runtime import EnterpriseRuntime
 from shared.health import health_report
-from shared.http_errors import install_error_handlers
+from shared.http_errors import ERROR_RESPONSES, install_error_handlers
 from shared.jobs import InProcessWorkers
 from shared.observability import configure_logging, request_metrics
+from shared.request_guards import RefuseNulCharacters
+from shared.security_headers import API_POLICY, SecurityHeaders
 from shared.settings import Settings, get_settings
 
 API_PREFIX = "/api/enterprise"
@@ -67,6 +70,14 @@ def create_enterprise_app(settings: Settings | None = None) -> FastAPI:
     api.state.health_engines = {"enterprise": runtime.engine}
     install_error_handlers(api)
     api.middleware("http")(request_metrics("enterprise"))
+    api.add_middleware(RefuseNulCharacters)
+    # The interactive API reference loads Swagger UI's own scripts: no page policy on it.
+    api.add_middleware(
+        SecurityHeaders,
+        policy=API_POLICY,
+        strict_transport=settings.environment == "production",
+        exempt_paths=("/docs", "/redoc", "/docs/oauth2-redirect"),
+    )
     if settings.cors_origin_list:
         api.add_middleware(
             CORSMiddleware,
@@ -74,10 +85,8 @@ def create_enterprise_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["GET", "POST", "PATCH", "DELETE"],
             allow_headers=["Authorization", "Content-Type"],
         )
-    api.include_router(auth_router)
-    api.include_router(documents_router)
-    api.include_router(answers_router)
-    api.include_router(finance_router)
+    for router in (auth_router, documents_router, answers_router, finance_router, audit_router):
+        api.include_router(router, responses=ERROR_RESPONSES)
     api.state.dashboard = create_dashboard_app(runtime)
     return api
 

@@ -54,6 +54,13 @@ def require_role(minimum: Role) -> Callable[[User], User]:
     return dependency
 
 
+def client_ip(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+ClientIp = Annotated[str | None, Depends(client_ip)]
+
+
 AnalystUser = Annotated[User, Depends(require_role(Role.ANALYST))]
 ExecutiveUser = Annotated[User, Depends(require_role(Role.EXECUTIVE))]
 AdminUser = Annotated[User, Depends(require_role(Role.ADMIN))]

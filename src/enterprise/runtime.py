@@ -18,6 +18,7 @@ from enterprise.retrieval.vectors import DocumentVectorCache
 from shared.database import create_db_engine, create_session_factory
 from shared.embeddings import Embedder, get_embedder
 from shared.llm import get_chat_model
+from shared.rate_limit import LoginThrottle
 from shared.security import TokenCodec
 from shared.settings import Settings
 from shared.vectorstore import get_chroma_client
@@ -32,6 +33,7 @@ class EnterpriseRuntime:
     session_factory: sessionmaker[Session]
     tokens: TokenPolicy
     store: OriginalStore
+    login_throttle: LoginThrottle
     lifespan_entries: int = field(default=0)
     vector_cache: DocumentVectorCache = field(default_factory=DocumentVectorCache)
     _chat_model: BaseChatModel | None = field(default=None, repr=False)
@@ -50,6 +52,7 @@ class EnterpriseRuntime:
             session_factory=create_session_factory(engine),
             tokens=tokens,
             store=OriginalStore(settings.data_dir / "originals"),
+            login_throttle=LoginThrottle.from_settings(settings),
         )
 
     def vector_client(self) -> ClientAPI:

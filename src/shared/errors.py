@@ -55,3 +55,8 @@ class InvalidInputError(DomainError):
 class QuotaExceededError(DomainError):
     status_code = 429
     code = "quota_exceeded"
+
+
+class TooManyAttemptsError(DomainError):
+    status_code = 429
+    code = "too_many_attempts"

@@ -7,9 +7,42 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.errors import DomainError
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """Every error: a stable code, a sentence for people, and for 422 the fields at fault."""
+
+    model_config = ConfigDict(extra="allow")
+
+    error: str
+    detail: str
+    fields: list[FieldError] | None = None
+
+
+# Documented on every route, so clients (and the schema fuzzing) know each error's shape.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": description}
+    for status, description in {
+        400: "The request cannot be processed as sent",
+        401: "Missing, invalid or expired token",
+        403: "The caller's role does not allow this",
+        404: "Not found (another enterprise's objects are not found either)",
+        409: "Conflicts with the current state or a limit",
+        413: "The upload is larger than the limit",
+        415: "The file type is not supported",
+        422: "The input is invalid; `fields` names each field at fault",
+        429: "A quota or rate limit is reached",
+    }.items()
+}
 
 
 def error_body(code: str, detail: str, **extra: Any) -> dict[str, Any]:
@@ -23,7 +56,9 @@ def _field_path(location: tuple[Any, ...]) -> str:
 def install_error_handlers(app: FastAPI) -> None:
     async def domain_error(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, DomainError)
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else {}
+        if "retry_after_seconds" in exc.extra:
+            headers["Retry-After"] = str(exc.extra["retry_after_seconds"])
         return JSONResponse(error_body(exc.code, exc.detail, **exc.extra), exc.status_code, headers=headers)
 
     async def validation_error(_request: Request, exc: Exception) -> JSONResponse:

@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     invite_token_hours: int = 72
 
     # Jobs: unset means "in this process" exactly when there is no Redis queue to share.
+    # Failed sign-ins allowed per account and per client address in a window, then 429.
+    login_max_failures_per_account: int = 5
+    login_max_failures_per_address: int = 100
+    login_failure_window_minutes: int = 15
     jobs_in_process: bool | None = None
     job_workers: int = 1
 

@@ -7,11 +7,21 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from enterprise.audit import service as audit
+from enterprise.audit.service import Action, Actor
 from enterprise.auth import repository
 from enterprise.auth.models import Enterprise, Role, User
-from shared.errors import AuthenticationError, ConflictError, InvalidInputError, NotFoundError, PermissionDeniedError
+from shared.errors import (
+    AuthenticationError,
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+    TooManyAttemptsError,
+)
+from shared.rate_limit import LoginThrottle
 from shared.security import InvalidTokenError, TokenCodec, hash_password, verify_password
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
@@ -73,6 +83,38 @@ def authenticate(session: Session, email: str, password: str) -> User:
     if enterprise is None or not enterprise.is_active:
         raise AuthenticationError("this enterprise is disabled")
     user.last_login_at = datetime.now(UTC)
+    return user
+
+
+def sign_in(
+    session: Session,
+    audit_sessions: sessionmaker[Session],
+    throttle: LoginThrottle,
+    email: str,
+    password: str,
+    ip: str | None,
+) -> User:
+    """`authenticate`, slowed after repeated failures per account and per address, and audited."""
+    account = email.strip().lower()
+    known = repository.user_by_email(session, account)
+    wait = throttle.retry_after(account, ip)
+    if wait:
+        if known is not None:
+            audit.record(
+                audit_sessions, Actor.of(known, ip), Action.LOGIN_THROTTLED, "user", known.id, retry_after_seconds=wait
+            )
+        raise TooManyAttemptsError(
+            f"too many failed sign-ins for this account or address; try again in {wait} seconds",
+            retry_after_seconds=wait,
+        )
+    try:
+        user = authenticate(session, account, password)
+    except AuthenticationError as exc:
+        throttle.failed(account, ip)
+        if known is not None:
+            audit.record(audit_sessions, Actor.of(known, ip), Action.LOGIN_FAILED, "user", known.id, reason=exc.detail)
+        raise
+    audit.record(audit_sessions, Actor.of(user, ip), Action.LOGIN_SUCCEEDED, "user", user.id)
     return user
 
 

@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 
 from enterprise.runtime import EnterpriseRuntime
 from shared.http_errors import install_error_handlers
+from shared.security_headers import PAGE_POLICY, SecurityHeaders
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -20,6 +21,9 @@ def create_dashboard_app(runtime: EnterpriseRuntime) -> FastAPI:
     dashboard = FastAPI(title="Enterprise AI Brain dashboard", docs_url=None, redoc_url=None, openapi_url=None)
     dashboard.state.runtime = runtime
     install_error_handlers(dashboard)
+    dashboard.add_middleware(
+        SecurityHeaders, policy=PAGE_POLICY, strict_transport=runtime.settings.environment == "production"
+    )
     dashboard.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     @dashboard.get("/", response_class=HTMLResponse, include_in_schema=False)

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated, Any
 
 import structlog
@@ -9,7 +8,9 @@ from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import FileResponse
 from pydantic import ValidationError
 
-from enterprise.dependencies import AnalystUser, CurrentUser, DbSession, Runtime
+from enterprise.audit import service as audit
+from enterprise.audit.service import Action, Actor
+from enterprise.dependencies import AnalystUser, ClientIp, CurrentUser, DbSession, Runtime
 from enterprise.documents import service
 from enterprise.documents.models import Document, DocumentStatus, DocumentType
 from enterprise.documents.repository import DocumentFilters
@@ -17,6 +18,7 @@ from enterprise.documents.schemas import DocumentMetadataIn, DocumentOut, Docume
 from enterprise.ingestion.tasks import enqueue_ingestion
 from shared.errors import InvalidInputError
 from shared.multipart import receive_multipart
+from shared.request_guards import UTCTimestamp
 
 router = APIRouter(tags=["documents"])
 log = structlog.get_logger(__name__)
@@ -88,6 +90,16 @@ async def upload_document(
     registered = service.register_upload(session, settings, runtime.store, user, upload.file, upload.filename, metadata)
     if registered.created:
         _enqueue_after_commit(session, registered.document)
+        document = registered.document
+        audit.record(
+            runtime.session_factory,
+            Actor(user.enterprise_id, user.id, user.email, request.client.host if request.client else None),
+            Action.DOCUMENT_UPLOADED,
+            "document",
+            document.id,
+            filename=document.filename,
+            size_bytes=document.size_bytes,
+        )
     else:
         response.status_code = status.HTTP_200_OK
     return DocumentOut.model_validate(registered.document)
@@ -103,8 +115,8 @@ def list_documents(
     fiscal_year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
     tag: Annotated[str | None, Query(max_length=50)] = None,
     q: Annotated[str | None, Query(max_length=200, description="part of the file name")] = None,
-    uploaded_after: datetime | None = None,
-    uploaded_before: datetime | None = None,
+    uploaded_after: UTCTimestamp | None = None,
+    uploaded_before: UTCTimestamp | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> DocumentPage:
@@ -126,8 +138,15 @@ def update_document(
 
 
 @router.delete("/documents/{document_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_document(document_id: uuid.UUID, user: AnalystUser, session: DbSession, runtime: Runtime) -> None:
+def delete_document(
+    document_id: uuid.UUID, user: AnalystUser, session: DbSession, runtime: Runtime, ip: ClientIp
+) -> None:
+    filename = service.get_document(session, user, document_id).filename
     service.delete_document(session, user, runtime.store, runtime.vector_client(), runtime.embedder(), document_id)
+    session.commit()
+    audit.record(
+        runtime.session_factory, Actor.of(user, ip), Action.DOCUMENT_DELETED, "document", document_id, filename=filename
+    )
 
 
 @router.get("/documents/{document_id}/file", response_class=FileResponse)

@@ -5,7 +5,10 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from enterprise.dependencies import CurrentUser, DbSession
+from enterprise.audit import service as audit
+from enterprise.audit.service import Action, Actor
+from enterprise.auth.models import User
+from enterprise.dependencies import ClientIp, CurrentUser, DbSession, Runtime
 from enterprise.finance import service
 from enterprise.finance.metrics import money_unit
 from enterprise.finance.repository import FactFilters
@@ -35,6 +38,12 @@ EXPORT_RESPONSES: dict[int | str, dict[str, object]] = {
 }
 
 
+def _audit_export(runtime: Runtime, user: User, ip: str | None, what: str, file_format: str, rows: int) -> None:
+    audit.record(
+        runtime.session_factory, Actor.of(user, ip), Action.EXPORTED, what, None, format=file_format, rows=rows
+    )
+
+
 def _download(content: bytes, file_format: str, name: str) -> Response:
     return Response(
         content,
@@ -47,6 +56,8 @@ def _download(content: bytes, file_format: str, name: str) -> Response:
 def list_facts(
     user: CurrentUser,
     session: DbSession,
+    runtime: Runtime,
+    ip: ClientIp,
     company: Annotated[str | None, Query(max_length=200)] = None,
     fiscal_year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
     metric: Annotated[str | None, Query(max_length=60)] = None,
@@ -60,6 +71,7 @@ def list_facts(
     filters = FactFilters(company, fiscal_year, metric, statement, document_id)
     if format != "json":
         rows, _ = service.list_facts(session, user, filters, None, 0)
+        _audit_export(runtime, user, ip, "facts", format, len(rows))
         return _download(service.export_facts(rows, format), format, "facts")
     rows, total = service.list_facts(session, user, filters, limit, offset)
     return FactPage(items=[FactOut.model_validate(r) for r in rows], total=total, limit=limit, offset=offset)
@@ -69,6 +81,8 @@ def list_facts(
 def list_metrics(
     user: CurrentUser,
     session: DbSession,
+    runtime: Runtime,
+    ip: ClientIp,
     company: Annotated[str | None, Query(max_length=200)] = None,
     fiscal_year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
     metric: Annotated[str | None, Query(max_length=60)] = None,
@@ -77,6 +91,7 @@ def list_metrics(
     """Metrics and ratios computed from the facts, each with its formula and the page of every input."""
     found = service.metrics_for(session, user, company, fiscal_year, metric)
     if format != "json":
+        _audit_export(runtime, user, ip, "metrics", format, len(found))
         return _download(service.export_metrics(found, format), format, "metrics")
     return [
         MetricOut(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -233,6 +234,18 @@ def extract_page_tables(pdf_path: str, page_number: int) -> list[GridTable]:
 
 _pool: ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
+PARENT_CHECK_SECONDS = 2.0
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """Runs in each pool worker: a server killed outright must not leave its workers behind."""
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def table_pool(workers: int | None = None) -> ProcessPoolExecutor:
@@ -241,7 +254,12 @@ def table_pool(workers: int | None = None) -> ProcessPoolExecutor:
     with _pool_lock:
         if _pool is None:
             # spawn, not fork: the worker threads of this process may hold locks a fork would copy.
-            _pool = ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=get_context("spawn"))
+            _pool = ProcessPoolExecutor(
+                max_workers=workers or os.cpu_count() or 1,
+                mp_context=get_context("spawn"),
+                initializer=_exit_with_parent,
+                initargs=(os.getpid(),),
+            )
         return _pool
 
 

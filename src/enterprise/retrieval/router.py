@@ -3,7 +3,6 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -23,6 +22,7 @@ from enterprise.retrieval.schemas import (
     QueryRecordOut,
     UsageOut,
 )
+from shared.request_guards import UTCTimestamp
 
 router = APIRouter(tags=["answers"])
 
@@ -30,7 +30,19 @@ QUERY_RESPONSES: dict[int | str, dict[str, object]] = {
     200: {
         "description": "The answer; with `stream` or `Accept: text/event-stream`, server-sent events: "
         "`token` events with the model's words as they come, then one `answer` event with this body.",
-        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        "content": {
+            "text/event-stream": {
+                "schema": {
+                    "description": "one server-sent event; `data` is JSON: {text} for `token`, the body for `answer`",
+                    "type": "object",
+                    "required": ["event", "data"],
+                    "properties": {
+                        "event": {"type": "string", "enum": ["token", "answer"]},
+                        "data": {"type": "string", "contentMediaType": "application/json"},
+                    },
+                }
+            }
+        },
     },
     429: {"description": "The enterprise's monthly language-model token quota is used up."},
 }
@@ -106,8 +118,8 @@ def list_queries(
     feedback: Feedback | None = None,
     found: bool | None = None,
     q: Annotated[str | None, Query(max_length=200, description="words in the question")] = None,
-    after: datetime | None = None,
-    before: datetime | None = None,
+    after: UTCTimestamp | None = None,
+    before: UTCTimestamp | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> QueryPage:

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from enterprise.documents.models import DocumentType
 from enterprise.retrieval.models import AnswerMode, Feedback
+from shared.request_guards import UTCTimestamp
 
 MAX_DOCUMENT_IDS = 200
 
@@ -21,8 +22,8 @@ class QueryFilters(BaseModel):
     company: str | None = Field(default=None, min_length=1, max_length=200)
     fiscal_year: int | None = Field(default=None, ge=1900, le=2100)
     tags: list[str] = Field(default_factory=list, max_length=20)
-    uploaded_after: datetime | None = None
-    uploaded_before: datetime | None = None
+    uploaded_after: UTCTimestamp | None = None
+    uploaded_before: UTCTimestamp | None = None
 
     @model_validator(mode="after")
     def _date_range(self) -> QueryFilters:
