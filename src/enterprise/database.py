@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import enum
 import uuid
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Enum, ForeignKey, Select, Uuid, select
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column
+from sqlalchemy import Enum, ForeignKey, Select, Uuid, func, select
+from sqlalchemy.orm import DeclarativeBase, InstrumentedAttribute, Mapped, Session, declared_attr, mapped_column
+from sqlalchemy.sql.elements import ColumnElement
 
 from shared.database import ModelMixin, schema_metadata
 from shared.errors import NotFoundError
@@ -58,3 +60,15 @@ def get_scoped(session: Session, model: type[Owned], enterprise_id: uuid.UUID, o
     if row is None:
         raise NotFoundError(f"{label} {object_id} not found")
     return row
+
+
+def paginate(
+    session: Session,
+    query: Select[Owned],
+    order: Sequence[ColumnElement[Any] | InstrumentedAttribute[Any]],
+    limit: int,
+    offset: int,
+) -> tuple[Sequence[Owned], int]:
+    """One page of `query` in `order`, and how many rows all pages hold."""
+    total = int(session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0)
+    return session.scalars(query.order_by(*order).limit(limit).offset(offset)).all(), total

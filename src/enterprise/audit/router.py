@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from enterprise.audit import service
+from enterprise.audit import repository
 from enterprise.audit.schemas import AuditEventOut, AuditPage
 from enterprise.dependencies import AdminUser, DbSession
 from shared.request_guards import UTCTimestamp
@@ -25,6 +25,6 @@ def list_events(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> AuditPage:
     """The enterprise's audit log (admins): sign-ins, failed sign-ins, role changes, uploads, deletes, exports."""
-    filters = service.AuditFilters(action, actor_id, after, before)
-    rows, total = service.events(session, admin.enterprise_id, filters, limit, offset)
+    filters = repository.AuditFilters(action, actor_id, after, before)
+    rows, total = repository.events(session, admin.enterprise_id, filters, limit, offset)
     return AuditPage(items=[AuditEventOut.model_validate(r) for r in rows], total=total, limit=limit, offset=offset)

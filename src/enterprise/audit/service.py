@@ -4,17 +4,13 @@ refused or failed request is recorded too."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from enterprise.audit.models import AuditEvent
 from enterprise.auth.models import User
-from enterprise.database import scoped
 from shared.database import session_scope
 
 
@@ -64,30 +60,3 @@ def record(
                 detail=detail,
             )
         )
-
-
-@dataclass(frozen=True)
-class AuditFilters:
-    action: str | None = None
-    actor_id: uuid.UUID | None = None
-    after: datetime | None = None
-    before: datetime | None = None
-
-
-def events(
-    session: Session, enterprise_id: uuid.UUID, filters: AuditFilters, limit: int, offset: int
-) -> tuple[Sequence[AuditEvent], int]:
-    query = scoped(AuditEvent, enterprise_id)
-    if filters.action:
-        query = query.where(AuditEvent.action == filters.action)
-    if filters.actor_id is not None:
-        query = query.where(AuditEvent.actor_id == filters.actor_id)
-    if filters.after is not None:
-        query = query.where(AuditEvent.created_at >= filters.after)
-    if filters.before is not None:
-        query = query.where(AuditEvent.created_at < filters.before)
-    total = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
-    rows = session.scalars(
-        query.order_by(AuditEvent.created_at.desc(), AuditEvent.id).limit(limit).offset(offset)
-    ).all()
-    return rows, total

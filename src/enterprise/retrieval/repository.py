@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from enterprise.database import get_scoped, scoped
+from enterprise.database import get_scoped, paginate, scoped
 from enterprise.retrieval.models import AnswerMode, Feedback, QueryRecord, TokenUsage
 
 
@@ -54,11 +54,7 @@ def queries(
         statement = statement.where(QueryRecord.created_at >= filters.after)
     if filters.before is not None:
         statement = statement.where(QueryRecord.created_at < filters.before)
-    total = int(session.scalar(select(func.count()).select_from(statement.subquery())) or 0)
-    rows = session.scalars(
-        statement.order_by(QueryRecord.created_at.desc(), QueryRecord.id).limit(limit).offset(offset)
-    ).all()
-    return rows, total
+    return paginate(session, statement, [QueryRecord.created_at.desc(), QueryRecord.id], limit, offset)
 
 
 def usage(session: Session, enterprise_id: uuid.UUID, month: str) -> TokenUsage | None:
