@@ -47,6 +47,42 @@ def migrate(
         console.print(f"[green]migrated[/green] {target} to {revision}")
 
 
+@app.command("grant-web-role")
+def grant_web_role(
+    role: Annotated[str, typer.Argument(help="the PostgreSQL role the web server connects as (DATABASE_URL)")],
+) -> None:
+    """Give the web role what it needs and nothing more: rows through row-level security, no ownership."""
+    import re
+
+    from sqlalchemy import text
+
+    from shared.database import create_db_engine
+
+    settings = get_settings()
+    if not settings.database_url:
+        _fail("grant-web-role is for PostgreSQL: set DATABASE_URL (and DATABASE_OWNER_URL)")
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", role):
+        _fail("a role name is lower-case letters, digits and underscores")
+    engine = create_db_engine(settings, ["enterprise"], owner=True)
+    statements = (
+        [f"GRANT USAGE ON SCHEMA {schema} TO {role}" for schema in ("enterprise", "chatbot")]
+        + [
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role}"
+            for schema in ("enterprise", "chatbot")
+        ]
+        + [
+            f"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role}"
+            for schema in ("enterprise", "chatbot")
+        ]
+        + [f"GRANT EXECUTE ON FUNCTION enterprise.login_enterprise(text) TO {role}"]
+    )
+    with engine.begin() as connection:
+        for statement in statements:
+            connection.execute(text(statement))
+    engine.dispose()
+    console.print(f"[green]granted[/green] {role}: table rows in schemas enterprise and chatbot, sign-in lookup")
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
@@ -92,7 +128,7 @@ def enterprise_create(
     from shared.database import session_scope
 
     settings = get_settings()
-    runtime = EnterpriseRuntime.from_settings(settings)
+    runtime = EnterpriseRuntime.from_settings(settings, owner=True)
     try:
         with session_scope(runtime.session_factory) as session:
             enterprise, admin = create_enterprise(
@@ -122,7 +158,7 @@ def enterprise_quota(
     from enterprise.runtime import EnterpriseRuntime
     from shared.database import session_scope
 
-    runtime = EnterpriseRuntime.from_settings(get_settings())
+    runtime = EnterpriseRuntime.from_settings(get_settings(), owner=True)
     try:
         with session_scope(runtime.session_factory) as session:
             enterprise = set_token_quota(session, slug, monthly_tokens)
@@ -138,7 +174,7 @@ def _run_documents(enterprise: str, as_user: str | None, work: Callable[..., lis
     from cli.ingest import acting_user, summary_table
     from enterprise.runtime import EnterpriseRuntime
 
-    runtime = EnterpriseRuntime.from_settings(get_settings())
+    runtime = EnterpriseRuntime.from_settings(get_settings(), owner=True)
     try:
         outcomes = work(runtime, acting_user(runtime, enterprise, as_user))
     except DomainError as exc:

@@ -7,8 +7,16 @@ import uuid
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Enum, ForeignKey, Select, Uuid, func, select
-from sqlalchemy.orm import DeclarativeBase, InstrumentedAttribute, Mapped, Session, declared_attr, mapped_column
+from sqlalchemy import Connection, Enum, ForeignKey, Select, Uuid, event, func, select, text
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    InstrumentedAttribute,
+    Mapped,
+    Session,
+    declared_attr,
+    mapped_column,
+    sessionmaker,
+)
 from sqlalchemy.sql.elements import ColumnElement
 
 from shared.database import ModelMixin, schema_metadata
@@ -31,6 +39,35 @@ def string_enum(enum_class: type[enum.Enum], name: str) -> Enum:
         length=20,
         values_callable=lambda members: [m.value for m in members],
     )
+
+
+TENANT_SETTING = "app.enterprise_id"
+
+
+def bind_enterprise(session: Session, enterprise_id: uuid.UUID) -> None:
+    """Hold this session's transactions to one enterprise in PostgreSQL's row-level security.
+
+    Set on every transaction the session begins (see `enforce_tenant_setting`), and at once on
+    the one already open. SQLite has no such wall: there, `scoped` stands alone.
+    """
+    session.info["enterprise_id"] = enterprise_id
+    if session.in_transaction():
+        _apply(session.connection(), enterprise_id)
+
+
+def _apply(connection: Connection, enterprise_id: uuid.UUID) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.execute(
+            text("SELECT set_config(:name, :value, true)"), {"name": TENANT_SETTING, "value": str(enterprise_id)}
+        )
+
+
+def enforce_tenant_setting(factory: sessionmaker[Session]) -> None:
+    @event.listens_for(factory, "after_begin")
+    def _set_tenant(session: Session, _transaction: Any, connection: Connection) -> None:
+        enterprise_id = session.info.get("enterprise_id")
+        if enterprise_id is not None:
+            _apply(connection, enterprise_id)
 
 
 class TenantOwned(ModelMixin):

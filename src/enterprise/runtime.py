@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from enterprise.auth.service import TokenPolicy
-from enterprise.database import SCHEMA
+from enterprise.database import SCHEMA, enforce_tenant_setting
 from enterprise.documents.storage import OriginalStore
 from enterprise.retrieval.hybrid import DenseSearcher
 from enterprise.retrieval.vectors import DocumentVectorCache
@@ -39,17 +39,20 @@ class EnterpriseRuntime:
     _chat_model: BaseChatModel | None = field(default=None, repr=False)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> EnterpriseRuntime:
-        engine = create_db_engine(settings, [SCHEMA])
+    def from_settings(cls, settings: Settings, owner: bool = False) -> EnterpriseRuntime:
+        """`owner`: connect as the tables' owner (CLI, jobs), past row-level security."""
+        engine = create_db_engine(settings, [SCHEMA], owner=owner)
         tokens = TokenPolicy(
             codec=TokenCodec.for_audience(settings, TOKEN_AUDIENCE),
             access_lifetime=timedelta(minutes=settings.access_token_minutes),
             invite_lifetime=timedelta(hours=settings.invite_token_hours),
         )
+        session_factory = create_session_factory(engine)
+        enforce_tenant_setting(session_factory)
         return cls(
             settings=settings,
             engine=engine,
-            session_factory=create_session_factory(engine),
+            session_factory=session_factory,
             tokens=tokens,
             store=OriginalStore(settings.data_dir / "originals"),
             login_throttle=LoginThrottle.from_settings(settings),

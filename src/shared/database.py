@@ -63,10 +63,10 @@ class ModelMixin:
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-def database_url(settings: Settings) -> str:
+def database_url(settings: Settings, owner: bool = False) -> str:
     if not settings.database_url:
         return f"sqlite:///{settings.sqlite_dir / 'main.db'}"
-    url = settings.database_url
+    url = (settings.database_owner_url if owner else None) or settings.database_url
     # Railway hands out postgres://, which SQLAlchemy no longer accepts, and SQLAlchemy 2.1
     # maps a bare postgresql:// to psycopg 3: the driver installed here is psycopg2.
     for bare in ("postgres://", "postgresql://"):
@@ -79,8 +79,8 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def create_db_engine(settings: Settings, schemas: Sequence[str]) -> Engine:
-    url = make_url(database_url(settings))
+def create_db_engine(settings: Settings, schemas: Sequence[str], owner: bool = False) -> Engine:
+    url = make_url(database_url(settings, owner))
     if url.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
     main_file = Path(url.database or settings.sqlite_dir / "main.db")

@@ -36,7 +36,7 @@ def downgrade(settings: Settings, product: str, revision: str) -> None:
 def run_online(config: Config, schema: str, metadata: MetaData, fallback: Settings) -> None:
     """The body of each history's env.py: migrate one schema on its own connection."""
     settings: Settings = config.attributes.get("settings") or fallback
-    engine: Engine = create_db_engine(settings, [schema])
+    engine: Engine = create_db_engine(settings, [schema], owner=True)
     try:
         with engine.connect() as connection:
             _ensure_schema(connection, schema)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from enterprise.audit.models import AuditEvent
 from enterprise.auth.models import User
+from enterprise.database import bind_enterprise
 from shared.database import session_scope
 
 
@@ -48,6 +49,7 @@ def record(
     **detail: Any,
 ) -> None:
     with session_scope(factory) as session:
+        bind_enterprise(session, actor.enterprise_id)
         session.add(
             AuditEvent(
                 enterprise_id=actor.enterprise_id,

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from enterprise.auth.models import Enterprise, Role, User
@@ -16,6 +16,16 @@ def enterprise_by_slug(session: Session, slug: str) -> Enterprise | None:
 
 def enterprise_by_id(session: Session, enterprise_id: uuid.UUID) -> Enterprise | None:
     return session.get(Enterprise, enterprise_id)
+
+
+def enterprise_of_login(session: Session, email: str) -> uuid.UUID | None:
+    """The enterprise of an account, before any enterprise is bound: in PostgreSQL a function
+    owned by the tables' owner answers this one question past row-level security."""
+    if session.get_bind().dialect.name == "postgresql":
+        found = session.scalar(text("SELECT enterprise.login_enterprise(:email)"), {"email": email.lower()})
+    else:
+        found = session.scalar(select(User.enterprise_id).where(User.email == email.lower()))
+    return None if found is None else uuid.UUID(str(found))
 
 
 def user_by_email(session: Session, email: str) -> User | None:

@@ -13,6 +13,7 @@ from enterprise.audit import service as audit
 from enterprise.audit.service import Action, Actor
 from enterprise.auth import repository
 from enterprise.auth.models import Enterprise, Role, User
+from enterprise.database import bind_enterprise
 from shared.errors import (
     AuthenticationError,
     ConflictError,
@@ -96,6 +97,9 @@ def sign_in(
 ) -> User:
     """`authenticate`, slowed after repeated failures per account and per address, and audited."""
     account = email.strip().lower()
+    enterprise_id = repository.enterprise_of_login(session, account)
+    if enterprise_id is not None:
+        bind_enterprise(session, enterprise_id)
     known = repository.user_by_email(session, account)
     wait = throttle.retry_after(account, ip)
     if wait:
@@ -132,6 +136,7 @@ def user_from_token(session: Session, policy: TokenPolicy, token: str) -> User:
         enterprise_id = uuid.UUID(str(claims["ent"]))
     except (InvalidTokenError, KeyError, ValueError) as exc:
         raise AuthenticationError("invalid or expired token") from exc
+    bind_enterprise(session, enterprise_id)
     user = session.get(User, user_id)
     if user is None or user.enterprise_id != enterprise_id or user.token_version != claims.get("tv"):
         raise AuthenticationError("invalid or expired token")
@@ -181,8 +186,10 @@ def accept_invite(session: Session, policy: TokenPolicy, token: str, password: s
         if claims.get("pur") != INVITE_PURPOSE:
             raise InvalidTokenError("not an invitation")
         user_id = uuid.UUID(str(claims["sub"]))
+        enterprise_id = uuid.UUID(str(claims["ent"]))
     except (InvalidTokenError, KeyError, ValueError) as exc:
         raise AuthenticationError("invalid or expired invitation") from exc
+    bind_enterprise(session, enterprise_id)
     user = session.get(User, user_id)
     if user is None or user.password_hash is not None or user.token_version != claims.get("tv"):
         raise AuthenticationError("invalid or expired invitation")

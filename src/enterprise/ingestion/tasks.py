@@ -26,7 +26,7 @@ MAX_ATTEMPTS = 3
 
 @lru_cache(maxsize=1)
 def worker_runtime() -> EnterpriseRuntime:
-    return EnterpriseRuntime.from_settings(get_settings())
+    return EnterpriseRuntime.from_settings(get_settings(), owner=True)
 
 
 @huey.task(priority=INDEX_PRIORITY)

@@ -97,12 +97,16 @@ def ask(
     if body.stream or "text/event-stream" in request.headers.get("accept", ""):
         if model is not None:
             service.check_quota(session, user.enterprise_id)
-        return StreamingResponse(_events(runtime, model, user.id, question), media_type="text/event-stream")
+        return StreamingResponse(
+            _events(runtime, model, user.enterprise_id, user.id, question), media_type="text/event-stream"
+        )
     return _out(service.ask(session, runtime, model, user, question))
 
 
-def _events(runtime: Runtime, model: object, user_id: uuid.UUID, question: service.Question) -> Iterator[str]:
-    for event in service.ask_streaming(runtime, model, user_id, question):  # type: ignore[arg-type]
+def _events(
+    runtime: Runtime, model: object, enterprise_id: uuid.UUID, user_id: uuid.UUID, question: service.Question
+) -> Iterator[str]:
+    for event in service.ask_streaming(runtime, model, enterprise_id, user_id, question):  # type: ignore[arg-type]
         if event.answered is not None:
             yield _sse("answer", _out(event.answered).model_dump(mode="json"))
         else:

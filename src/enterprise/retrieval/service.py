@@ -14,6 +14,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from sqlalchemy.orm import Session
 
 from enterprise.auth.models import Enterprise, Role, User
+from enterprise.database import bind_enterprise
 from enterprise.documents.models import Document
 from enterprise.documents.repository import DocumentFilters
 from enterprise.finance import service as finance_service
@@ -176,34 +177,42 @@ class StreamEvent:
 
 
 def ask_streaming(
-    runtime: EnterpriseRuntime, model: BaseChatModel | None, user_id: uuid.UUID, question: Question
+    runtime: EnterpriseRuntime,
+    model: BaseChatModel | None,
+    enterprise_id: uuid.UUID,
+    user_id: uuid.UUID,
+    question: Question,
 ) -> Iterator[StreamEvent]:
     """The model's words as they come, then the checked answer (which may differ: see llm_answer)."""
-    with runtime.session_factory() as session, session.begin():
-        user = session.get(User, user_id)
-        assert user is not None
-        context = _prepare(session, runtime, user, question)
-        if context.from_facts is not None:
-            answered = _finish(session, user, question, context, context.from_facts, AnswerMode.FACTS)
-            yield StreamEvent("answer", answered=answered)
-            return
-        if model is None or not context.pages:
-            draft = extractive_answer(context.subject, context.pages, context.language)
+    with runtime.session_factory() as session:
+        bind_enterprise(session, enterprise_id)
+        with session.begin():
+            user = session.get(User, user_id)
+            assert user is not None
+            context = _prepare(session, runtime, user, question)
+            if context.from_facts is not None:
+                answered = _finish(session, user, question, context, context.from_facts, AnswerMode.FACTS)
+                yield StreamEvent("answer", answered=answered)
+                return
+            if model is None or not context.pages:
+                draft = extractive_answer(context.subject, context.pages, context.language)
+                yield StreamEvent(
+                    "answer", answered=_finish(session, user, question, context, draft, AnswerMode.EXTRACTIVE)
+                )
+                return
+            reply = LLMReply("")
+            try:
+                yield from (
+                    StreamEvent("token", piece)
+                    for piece in stream(model, build_messages(question.text, context.pages, context.language), reply)
+                )
+                draft = checked_draft(question.text, reply.text, context.pages, context.language)
+            except (LLMUnavailableError, UncitedAnswerError) as exc:
+                yield StreamEvent("answer", answered=_fallback(session, user, question, context, reply, exc))
+                return
             yield StreamEvent(
-                "answer", answered=_finish(session, user, question, context, draft, AnswerMode.EXTRACTIVE)
+                "answer", answered=_finish(session, user, question, context, draft, AnswerMode.LLM, reply)
             )
-            return
-        reply = LLMReply("")
-        try:
-            yield from (
-                StreamEvent("token", piece)
-                for piece in stream(model, build_messages(question.text, context.pages, context.language), reply)
-            )
-            draft = checked_draft(question.text, reply.text, context.pages, context.language)
-        except (LLMUnavailableError, UncitedAnswerError) as exc:
-            yield StreamEvent("answer", answered=_fallback(session, user, question, context, reply, exc))
-            return
-        yield StreamEvent("answer", answered=_finish(session, user, question, context, draft, AnswerMode.LLM, reply))
 
 
 def _fallback(
