@@ -4,6 +4,7 @@ of the victim, and each role reaches exactly the endpoints the role matrix gives
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +12,8 @@ from typing import Any
 import pytest
 
 from enterprise.auth.models import Role
+from enterprise.ingestion.pipeline import enrich_document, index_document
+from enterprise.runtime import EnterpriseRuntime
 from tests.enterprise.conftest import EnterpriseApi, wait_for_document
 from tests.factories import add_user, bearer, enterprise_token, make_enterprise
 
@@ -61,6 +64,19 @@ class Victim:
     ids: dict[str, str]
 
 
+def _ingested(api: EnterpriseApi, token: str, document_id: str) -> dict[str, Any]:
+    if api.settings.database_url is None:
+        # Embedded SQLite: the test's job workers serve the PostgreSQL database, so the real
+        # pipeline runs here, in-line, on this app's own database and vector store.
+        runtime = EnterpriseRuntime.from_settings(api.settings, owner=True)
+        try:
+            if index_document(runtime, uuid.UUID(document_id)):
+                enrich_document(runtime, uuid.UUID(document_id))
+        finally:
+            runtime.engine.dispose()
+    return wait_for_document(api, token, document_id)
+
+
 @pytest.fixture(scope="module")
 def victim(enterprise_api: EnterpriseApi) -> Victim:
     api = enterprise_api
@@ -69,7 +85,7 @@ def victim(enterprise_api: EnterpriseApi) -> Victim:
     uploaded = api.client.post(
         api.url("/documents"), files={"file": ("zanzibar-memo.txt", SECRET.encode())}, headers=bearer(token)
     )
-    document = wait_for_document(api, token, uploaded.json()["id"])
+    document = _ingested(api, token, uploaded.json()["id"])
     asked = api.client.post(api.url("/query"), json={"question": "What is the quarterly memo?"}, headers=bearer(token))
     me = api.client.get(api.url("/me"), headers=bearer(token)).json()
     ids = {"document_id": document["id"], "query_id": asked.json()["query_id"], "user_id": me["id"]}

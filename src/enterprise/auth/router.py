@@ -67,7 +67,8 @@ def create_user(body: UserCreate, admin: AdminUser, session: DbSession, runtime:
         full_name=body.full_name,
         password=body.password,
     )
-    session.flush()
+    # Committed first: the audit row is its own transaction, and SQLite admits one writer at a time.
+    session.commit()
     audit.record(
         runtime.session_factory,
         Actor.of(admin, ip),
@@ -94,6 +95,7 @@ def update_user(
     user = service.update_user(
         session, admin, user_id, role=body.role, is_active=body.is_active, full_name=body.full_name
     )
+    session.commit()
     actor = Actor.of(admin, ip)
     if user.role != old_role:
         audit.record(
