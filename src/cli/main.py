@@ -47,6 +47,14 @@ def migrate(
         console.print(f"[green]migrated[/green] {target} to {revision}")
 
 
+@app.command("secrets-key")
+def secrets_key() -> None:
+    """Print a new key for SECRETS_KEY (put it first in the list to rotate keys)."""
+    from shared.secrets import generate_key
+
+    console.print(generate_key())
+
+
 @app.command("grant-web-role")
 def grant_web_role(
     role: Annotated[str, typer.Argument(help="the PostgreSQL role the web server connects as (DATABASE_URL)")],

@@ -19,6 +19,7 @@ from shared.database import create_db_engine, create_session_factory
 from shared.embeddings import Embedder, get_embedder
 from shared.llm import get_chat_model
 from shared.rate_limit import LoginThrottle
+from shared.secrets import configure_secrets
 from shared.security import TokenCodec
 from shared.settings import Settings
 from shared.vectorstore import get_chroma_client
@@ -47,6 +48,7 @@ class EnterpriseRuntime:
             access_lifetime=timedelta(minutes=settings.access_token_minutes),
             invite_lifetime=timedelta(hours=settings.invite_token_hours),
         )
+        configure_secrets(settings)
         session_factory = create_session_factory(engine)
         enforce_tenant_setting(session_factory)
         return cls(

@@ -11,6 +11,8 @@ from prometheus_client import Counter, Histogram
 from starlette.requests import Request
 from starlette.responses import Response
 
+from shared.secrets import redact_secrets
+
 HTTP_REQUESTS = Counter("http_requests_total", "HTTP requests served", ["product", "method", "route", "status"])
 HTTP_LATENCY = Histogram("http_request_duration_seconds", "HTTP request latency", ["product", "method", "route"])
 
@@ -21,6 +23,7 @@ def configure_logging(debug: bool) -> None:
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
+            redact_secrets,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso"),
             structlog.processors.JSONRenderer(),

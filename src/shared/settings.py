@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     # The tables' owner, for migrations, the CLI and job workers; DATABASE_URL is then the
     # web role, which PostgreSQL's row-level security holds to one enterprise per request.
     database_owner_url: str | None = None
+    # Fernet key(s), comma-separated, newest first: encrypt stored credentials (`brain secrets-key`).
+    secrets_key: str | None = None
     redis_url: str | None = None
     vector_store_path: Path = Path("./enterprise_chroma_db")
     chroma_url: str | None = None
