@@ -153,7 +153,7 @@ def facts_from_table(table: StatementTable, kind: str) -> list[FactDraft]:
                     table_id=table.table_id,
                 )
             )
-    return _first_per_metric(facts)
+    return facts
 
 
 def _first_per_metric(facts: list[FactDraft]) -> list[FactDraft]:
@@ -178,12 +178,4 @@ def extract_facts(tables: Sequence[StatementTable], kinds: dict[int, str]) -> li
         kind = kinds.get(table.page)
         if kind is not None:
             facts.extend(facts_from_table(table, kind))
-    by_metric: set[tuple[str, int]] = set()
-    result = []
-    for fact in facts:
-        if fact.metric is not None and (fact.metric, fact.fiscal_year) in by_metric:
-            fact = FactDraft(**{**fact.__dict__, "metric": None})
-        elif fact.metric is not None:
-            by_metric.add((fact.metric, fact.fiscal_year))
-        result.append(fact)
-    return result
+    return _first_per_metric(facts)
