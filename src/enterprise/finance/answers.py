@@ -4,24 +4,10 @@ formula and the page of every input."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 
-from enterprise.finance.metrics import DEFINITIONS, Fact, FactBook, MetricValue, average, compute, growth, money_unit
+from enterprise.finance.metrics import DEFINITIONS, FactBook, MetricValue, average, compute, growth, money_unit
 from enterprise.finance.questions import FactQuestion, best_line_item, read_question
-
-
-@dataclass(frozen=True)
-class FactAnswer:
-    label: str
-    fiscal_year: int
-    value: float
-    unit: str
-    formula: str
-    inputs: tuple[Fact, ...]
-
-    @property
-    def flagged(self) -> bool:
-        return any(f.flagged for f in self.inputs)
 
 
 def rounded(value: float, unit: str) -> float:
@@ -34,7 +20,7 @@ def rounded(value: float, unit: str) -> float:
 
 def answer_from_facts(
     question: str, book: FactBook, years: Sequence[int], company_words: frozenset[str] = frozenset()
-) -> FactAnswer | None:
+) -> MetricValue | None:
     asked = read_question(question, company_words)
     if asked is None or not book.facts:
         return None
@@ -46,9 +32,7 @@ def answer_from_facts(
     result = _metric(asked, book, year, years)
     if result is None:
         return None
-    return FactAnswer(
-        result.label, result.fiscal_year, rounded(result.value, result.unit), result.unit, result.formula, result.inputs
-    )
+    return replace(result, value=rounded(result.value, result.unit))
 
 
 def _year(asked: FactQuestion, book: FactBook, years: Sequence[int]) -> int | None:
@@ -74,7 +58,7 @@ def _metric(asked: FactQuestion, book: FactBook, year: int, years: Sequence[int]
     return compute(book, asked.metric, year)
 
 
-def _custom(asked: FactQuestion, book: FactBook, year: int) -> FactAnswer | None:
+def _custom(asked: FactQuestion, book: FactBook, year: int) -> MetricValue | None:
     facts = [f for f in book.facts if f.fiscal_year == year]
     labels = list(dict.fromkeys(f.line_item for f in facts))
     numerator_label = best_line_item(asked.numerator or "", labels)
@@ -88,12 +72,11 @@ def _custom(asked: FactQuestion, book: FactBook, year: int) -> FactAnswer | None
     value = numerator.value / denominator.value * (100 if asked.percent else 1)
     unit = "%" if asked.percent else "ratio"
     formula = f"{numerator.line_item} / {denominator.line_item}" + (" × 100" if asked.percent else "")
-    return FactAnswer(
-        "Ratio as the question defines it", year, rounded(value, unit), unit, formula, (numerator, denominator)
-    )
+    label = "Ratio as the question defines it"
+    return MetricValue("question_ratio", label, year, rounded(value, unit), unit, formula, (numerator, denominator))
 
 
-def describe(answer: FactAnswer) -> str:
+def describe(answer: MetricValue) -> str:
     """One sentence for the user, the inputs cited as [n] in the order given."""
     if answer.unit in {"%", "ratio", "days"}:
         figure = f"{answer.value:,.2f}{'%' if answer.unit == '%' else ''}" + (" days" if answer.unit == "days" else "")

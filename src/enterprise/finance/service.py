@@ -15,7 +15,7 @@ from enterprise.auth.models import User
 from enterprise.documents import repository as documents
 from enterprise.documents.models import Document
 from enterprise.finance import repository
-from enterprise.finance.answers import FactAnswer, answer_from_facts
+from enterprise.finance.answers import answer_from_facts
 from enterprise.finance.checks import failed_statements, run_checks
 from enterprise.finance.metrics import DEFINITIONS, FactBook, MetricValue, compute
 from enterprise.finance.models import FinancialFact, StatementCheck
@@ -170,7 +170,7 @@ def statements_of(session: Session, user: User, document_id: object) -> Document
 @dataclass(frozen=True)
 class AnsweredFromFacts:
     document: Document
-    answer: FactAnswer
+    answer: MetricValue
 
 
 def answer_question(
