@@ -14,6 +14,8 @@ from typing import Annotated
 from pydantic import AfterValidator
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared.http_errors import error_body
+
 MAX_JSON_BODY = 1024 * 1024
 
 
@@ -30,9 +32,8 @@ UTCTimestamp = Annotated[datetime, AfterValidator(_as_utc)]
 
 
 def _refusal(detail: str, field: str) -> bytes:
-    return json.dumps(
-        {"error": "validation_error", "detail": f"{field}: {detail}", "fields": [{"field": field, "message": detail}]}
-    ).encode()
+    body = error_body("validation_error", f"{field}: {detail}", fields=[{"field": field, "message": detail}])
+    return json.dumps(body).encode()
 
 
 class RefuseNulCharacters:
@@ -62,7 +63,7 @@ class RefuseNulCharacters:
                 await _reply(
                     send,
                     413,
-                    json.dumps({"error": "payload_too_large", "detail": "a JSON body is at most 1 MB"}).encode(),
+                    json.dumps(error_body("payload_too_large", "a JSON body is at most 1 MB")).encode(),
                 )
                 return
         if b"\\u0000" in body or b"\x00" in body:

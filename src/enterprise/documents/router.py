@@ -77,7 +77,7 @@ def _enqueue_after_commit(session: DbSession, document: Document) -> None:
     responses={200: {"description": "the same file was already uploaded"}, 409: {}, 413: {}, 415: {}},
 )
 async def upload_document(
-    request: Request, response: Response, user: AnalystUser, session: DbSession, runtime: Runtime
+    request: Request, response: Response, user: AnalystUser, session: DbSession, runtime: Runtime, ip: ClientIp
 ) -> DocumentOut:
     settings = runtime.settings
     upload = await receive_multipart(request, settings.data_dir / "incoming", settings.max_file_size)
@@ -93,7 +93,7 @@ async def upload_document(
         document = registered.document
         audit.record(
             runtime.session_factory,
-            Actor(user.enterprise_id, user.id, user.email, request.client.host if request.client else None),
+            Actor.of(user, ip),
             Action.DOCUMENT_UPLOADED,
             "document",
             document.id,
