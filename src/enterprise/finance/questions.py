@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from enterprise.finance.synonyms import normalize_label
+from enterprise.retrieval.text_match import fold_accents
 
 # Question wording → metric; longer and ratio phrasings first, so "gross margin percentage" is
 # not read as the amount "gross margin".
@@ -113,10 +114,7 @@ _METRIC_WORDS = frozenset(w for pattern, _ in METRIC_PHRASES for w in re.findall
 
 
 def _folded_words(text: str) -> list[str]:
-    import unicodedata
-
-    plain = "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
-    return re.findall(r"[a-z0-9&]+", plain.replace("'s", ""))
+    return re.findall(r"[a-z0-9&]+", fold_accents(text).replace("'s", ""))
 
 
 def unexplained_words(question: str, company_words: frozenset[str] = frozenset()) -> list[str]:

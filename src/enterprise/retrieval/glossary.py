@@ -9,7 +9,8 @@ words plus the English terms below, so "¿Cuáles fueron los pasivos totales?" f
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from enterprise.retrieval.text_match import fold_accents
 
 SPANISH_TO_ENGLISH: dict[str, str] = {
     "utilidad neta": "net income",
@@ -85,14 +86,9 @@ SPANISH_TO_ENGLISH: dict[str, str] = {
 _PHRASES = sorted(SPANISH_TO_ENGLISH, key=len, reverse=True)
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def english_terms(question: str) -> str:
     """The English wording of the Spanish terms in `question`, or '' when none is there."""
-    remaining = f" {' '.join(re.findall(r'[a-z0-9]+', _fold(question)))} "
+    remaining = f" {' '.join(re.findall(r'[a-z0-9]+', fold_accents(question)))} "
     found: list[str] = []
     for phrase in _PHRASES:
         if f" {phrase} " in remaining:

@@ -9,10 +9,11 @@ initials and the first word of its file name, so 'AMD' finds 'Advanced Micro Dev
 from __future__ import annotations
 
 import re
-import unicodedata
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from enterprise.retrieval.text_match import fold_accents
 
 _YEAR = re.compile(r"(?<![\d$.,])(?:fy\s*'?)?((?:19|20)\d\d)(?!\d|[.,]\d)", re.IGNORECASE)
 _SHORT_FY = re.compile(r"\bfy\s*'?(\d\d)\b", re.IGNORECASE)
@@ -53,8 +54,7 @@ class Route:
 
 
 def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    plain = fold_accents(text)
     return _POSSESSIVE.sub("", plain.replace("\u2019", "'")).replace("'", "")
 
 

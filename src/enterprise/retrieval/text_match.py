@@ -12,6 +12,7 @@ import itertools
 import math
 import re
 import threading
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -58,6 +59,12 @@ def _weak_stems() -> frozenset[str]:
     return frozenset(_stemmer("en").stemWords(sorted(WEAK_WORDS))) | frozenset(
         _stemmer("es").stemWords(sorted(WEAK_WORDS))
     )
+
+
+def fold_accents(text: str) -> str:
+    """Lower case without accents: 'Cuánto' and 'cuanto' are one word to a question."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def words(text: str) -> list[str]:
