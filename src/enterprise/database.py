@@ -7,17 +7,15 @@ import uuid
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Enum, ForeignKey, Select, Uuid, event, func, select, text
+from sqlalchemy import Connection, Enum, ForeignKey, Select, SQLColumnExpression, Uuid, event, func, select, text
 from sqlalchemy.orm import (
     DeclarativeBase,
-    InstrumentedAttribute,
     Mapped,
     Session,
     declared_attr,
     mapped_column,
     sessionmaker,
 )
-from sqlalchemy.sql.elements import ColumnElement
 
 from shared.database import ModelMixin, schema_metadata
 from shared.errors import NotFoundError
@@ -102,7 +100,7 @@ def get_scoped(session: Session, model: type[Owned], enterprise_id: uuid.UUID, o
 def paginate(
     session: Session,
     query: Select[Owned],
-    order: Sequence[ColumnElement[Any] | InstrumentedAttribute[Any]],
+    order: Sequence[SQLColumnExpression[Any]],
     limit: int,
     offset: int,
 ) -> tuple[Sequence[Owned], int]:

@@ -37,7 +37,7 @@ def text_only(apple_10k) -> Iterator[tuple[Any, str, dict[str, Any]]]:  # type: 
     api, token, document, _ = apple_10k
     settings = api.settings.model_copy(update={"enable_financial_parsing": False})
     with TestClient(create_standalone_app(settings)) as client:
-        yield _Api(client, api.prefix, settings), token, document
+        yield EnterpriseApi(client, api.prefix, settings, "standalone"), token, document
 
 
 def test_a_balance_sheet_figure_is_answered_with_its_page_and_value(text_only) -> None:  # type: ignore[no-untyped-def]
@@ -198,15 +198,7 @@ def llm_api(apple_10k, fake_llm: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) ->
         }
     )
     with TestClient(create_standalone_app(settings)) as client:
-        yield _Api(client, api.prefix, settings), token
-
-
-class _Api:
-    def __init__(self, client: TestClient, prefix: str, settings: Any) -> None:
-        self.client, self.prefix, self.settings = client, prefix, settings
-
-    def url(self, path: str) -> str:
-        return f"{self.prefix}{path}"
+        yield EnterpriseApi(client, api.prefix, settings, "standalone"), token
 
 
 QUESTION = "What were Apple's total liabilities as of September 28, 2019?"
@@ -353,7 +345,7 @@ def test_unreachable_tracing_never_breaks_a_query(
         }
     )
     with TestClient(create_standalone_app(settings)) as client:
-        answer = ask(_Api(client, api.prefix, settings), token, QUESTION)
+        answer = ask(EnterpriseApi(client, api.prefix, settings, "standalone"), token, QUESTION)
         assert os.environ["LANGSMITH_TRACING"] == "true"
         assert os.environ["LANGSMITH_PROJECT"] == "brain-tests"
     assert answer["mode"] == "llm"

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Select, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
-from enterprise.database import get_scoped, scoped
+from enterprise.database import get_scoped, paginate, scoped
 from enterprise.documents.models import Chunk, Document, DocumentStatus, DocumentType, ExtractedTable
 
 
@@ -45,13 +45,12 @@ def documents(
     session: Session, enterprise_id: uuid.UUID, filters: DocumentFilters, limit: int, offset: int
 ) -> tuple[Sequence[Document], int]:
     query = _filtered(scoped(Document, enterprise_id), filters)
-    query = query.order_by(Document.created_at.desc(), Document.id)
+    order = [Document.created_at.desc(), Document.id]
     if filters.tag:
         # Tags are a JSON list: filtered here to stay portable between PostgreSQL and SQLite.
-        tagged = [row for row in session.scalars(query).all() if filters.tag in (row.tags or [])]
+        tagged = [row for row in session.scalars(query.order_by(*order)).all() if filters.tag in (row.tags or [])]
         return tagged[offset : offset + limit], len(tagged)
-    total = int(session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0)
-    return session.scalars(query.limit(limit).offset(offset)).all(), total
+    return paginate(session, query, order, limit, offset)
 
 
 def _filtered(query: Select[Document], filters: DocumentFilters) -> Select[Document]:
