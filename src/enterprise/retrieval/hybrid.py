@@ -75,6 +75,11 @@ class Retrieval:
     searched: list[Document] = field(default_factory=list)
 
 
+def route_question(question: str, allowed: Sequence[Document]) -> Route:
+    """The documents of `allowed` that the question's company and year name (see routing)."""
+    return route(question, [DocumentProfile(d.id, d.filename, d.company, d.fiscal_year) for d in allowed])
+
+
 def retrieve(
     session: Session,
     dense: DenseSearcher | None,
@@ -82,15 +87,15 @@ def retrieve(
     question: str,
     allowed: Sequence[Document],
     whole_enterprise: bool,
+    chosen: Route,
 ) -> Retrieval:
     """Chunks of `allowed` (the caller's searchable documents after its filters), best first.
 
-    The company and year the question names narrow `allowed` first; when nothing in the
-    narrowed set matches, the search falls back to all of `allowed`.
+    `chosen` (from `route_question`) narrows `allowed` first; when nothing in the narrowed set
+    matches, the search falls back to all of `allowed`.
     """
     if not allowed:
-        return Retrieval([], Route(None, None, []))
-    chosen = route(question, [DocumentProfile(d.id, d.filename, d.company, d.fiscal_year) for d in allowed])
+        return Retrieval([], chosen)
     searched = list(allowed)
     if chosen.document_ids is not None:
         wanted = set(chosen.document_ids)

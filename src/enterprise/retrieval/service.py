@@ -23,7 +23,7 @@ from enterprise.finance.metrics import money_unit
 from enterprise.retrieval import repository
 from enterprise.retrieval.extractive import Citation, Draft, detect_language, extractive_answer
 from enterprise.retrieval.glossary import english_terms
-from enterprise.retrieval.hybrid import PageHit, best_pages, rerank, retrieve, searchable_documents
+from enterprise.retrieval.hybrid import PageHit, best_pages, rerank, retrieve, route_question, searchable_documents
 from enterprise.retrieval.llm_answer import (
     LLMReply,
     LLMUnavailableError,
@@ -34,7 +34,7 @@ from enterprise.retrieval.llm_answer import (
     stream,
 )
 from enterprise.retrieval.models import AnswerMode, Feedback, QueryRecord
-from enterprise.retrieval.routing import DocumentProfile, route
+from enterprise.retrieval.routing import Route
 from enterprise.runtime import EnterpriseRuntime
 from shared.errors import NotFoundError, QuotaExceededError
 
@@ -91,20 +91,20 @@ def _prepare(session: Session, runtime: EnterpriseRuntime, user: User, question:
     allowed = searchable_documents(session, user.enterprise_id, question.filters, question.document_ids)
     whole = question.document_ids is None and question.filters == DocumentFilters()
     wording = question.text if language == "en" else f"{question.text} {english_terms(question.text)}".strip()
+    chosen = route_question(wording, allowed)
     if runtime.settings.enable_financial_parsing:
-        from_facts = _facts_draft(session, user, wording, allowed)
+        from_facts = _facts_draft(session, user, wording, allowed, chosen)
         if from_facts is not None:
             return _Context(language, [], started, wording, from_facts)
-    found = retrieve(session, runtime.dense_searcher(), user.enterprise_id, wording, allowed, whole)
+    found = retrieve(session, runtime.dense_searcher(), user.enterprise_id, wording, allowed, whole, chosen)
     # Inside the named company's filings its name tells nothing apart: rank on the rest.
     subject = found.route.without_company(wording)
     pages = best_pages(rerank(subject, found.passages, language), question.top_k)
     return _Context(language, pages, started, subject)
 
 
-def _facts_draft(session: Session, user: User, wording: str, allowed: list[Document]) -> Draft | None:
+def _facts_draft(session: Session, user: User, wording: str, allowed: list[Document], chosen: Route) -> Draft | None:
     """An exact answer from the financial facts, when the question asks for a statement figure."""
-    chosen = route(wording, [DocumentProfile(d.id, d.filename, d.company, d.fiscal_year) for d in allowed])
     if chosen.company is None and len({(d.company or "").lower() for d in allowed}) > 1:
         return None  # several companies and none named: a figure of which one?
     candidates = [d for d in allowed if chosen.document_ids is None or d.id in chosen.document_ids]
