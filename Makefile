@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install serve worker migrate test lint bench-embeddings bench-ingest bench-upload bench-answers clean
+.PHONY: install serve worker migrate test lint bench-embeddings bench-ingest bench-upload bench-answers bench-financebench clean
 
 $(BIN)/brain: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,9 @@ bench-upload: install
 
 bench-answers: install
 	$(BIN)/python bench/eval_answers.py
+
+bench-financebench: install
+	$(BIN)/python bench/eval_financebench.py --workdir bench/results/financebench-store
 
 clean:
 	rm -rf $(VENV) data enterprise_chroma_db

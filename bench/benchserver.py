@@ -31,8 +31,11 @@ class BenchServer:
 
 
 @contextmanager
-def bench_server(port: int, database_url: str | None = None) -> Iterator[BenchServer]:
-    """Migrated, with enterprise `bench` and its admin signed in; jobs run in the server."""
+def bench_server(port: int, database_url: str | None = None, workdir: Path | None = None) -> Iterator[BenchServer]:
+    """Migrated, with enterprise `bench` and its admin signed in; jobs run in the server.
+
+    A given `workdir` that an earlier run filled is used again as it is (its documents kept).
+    """
     base = f"http://127.0.0.1:{port}"
     try:
         httpx.get(f"{base}/health", timeout=1)
@@ -40,7 +43,8 @@ def bench_server(port: int, database_url: str | None = None) -> Iterator[BenchSe
         pass
     else:
         raise RuntimeError(f"port {port} already answers: a stale server would be measured instead of this one")
-    workdir = Path(tempfile.mkdtemp(prefix="brain-bench-"))
+    reused = workdir is not None and (workdir / "data").exists()
+    workdir = workdir or Path(tempfile.mkdtemp(prefix="brain-bench-"))
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CHROMA_URL"}}
     env |= {
         "ENTERPRISE_ENABLED": "true",
@@ -51,12 +55,13 @@ def bench_server(port: int, database_url: str | None = None) -> Iterator[BenchSe
         env["DATABASE_URL"] = database_url
     brain = str(Path(sys.executable).parent / "brain")
     subprocess.run([brain, "migrate"], env=env, check=True, capture_output=True)
-    subprocess.run(
-        [brain, "enterprise", "create", "bench", "--admin-email", EMAIL, "--admin-password", PASSWORD],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    if not reused:
+        subprocess.run(
+            [brain, "enterprise", "create", "bench", "--admin-email", EMAIL, "--admin-password", PASSWORD],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
     process = subprocess.Popen(
         [brain, "serve", "--port", str(port), "--no-migrate"],
         env=env,

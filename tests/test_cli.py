@@ -142,3 +142,21 @@ def test_brain_ingest_reports_each_file_and_a_summary() -> None:
     unknown = run_cli("ingest", files[0], "--enterprise", "no-such-enterprise")
     assert unknown.returncode == 1
     assert "not found" in unknown.stderr
+
+
+def test_brain_reindex_facts_rereads_the_statements_without_parsing_again(tmp_path: Path) -> None:
+    from tests.enterprise.ingestion.test_statement_pages import plain_statement
+
+    slug = f"facts-{uuid.uuid4().hex[:6]}"
+    email = f"cfo@{slug}.example"
+    assert (
+        run_cli("enterprise", "create", slug, "--admin-email", email, "--admin-password", DEFAULT_PASSWORD).returncode
+        == 0
+    )
+    filing = plain_statement(tmp_path / "NORTHWIND_2023_10K.pdf")
+    assert run_cli("ingest", str(filing), "--enterprise", slug, env={"COLUMNS": "200"}, timeout=300).returncode == 0
+    reread = run_cli("reindex", "--facts", "--enterprise", slug, env={"COLUMNS": "200"}, timeout=300)
+    assert reread.returncode == 0, reread.stderr
+    row = next(line for line in reread.stdout.splitlines() if "NORTHWIND_2023_10K.pdf" in line and "│" in line)
+    assert "ready" in row
+    assert "22 facts" in row

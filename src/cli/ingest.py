@@ -20,7 +20,7 @@ from sqlalchemy import select
 from enterprise.auth.models import Enterprise, Role, User
 from enterprise.documents import service
 from enterprise.documents.models import Document
-from enterprise.ingestion.pipeline import enrich_document, index_document
+from enterprise.ingestion.pipeline import enrich_document, index_document, reread_statements
 from enterprise.runtime import EnterpriseRuntime
 from shared.database import session_scope
 from shared.errors import DomainError, NotFoundError
@@ -171,6 +171,28 @@ def reindex_documents(
                 continue
             task = progress.add_task(name, total=100, stage="queued")
             outcomes.append(_process_with_bar(runtime, progress, task, document_id, name, started))
+    return outcomes
+
+
+def reread_statements_of(
+    runtime: EnterpriseRuntime, user: User, document_ids: list[uuid.UUID], console: Console
+) -> list[Outcome]:
+    """`brain reindex --facts`: each document's statements read again from its stored tables."""
+    outcomes: list[Outcome] = []
+    with _progress(console) as progress:
+        task = progress.add_task("financial statements", total=len(document_ids), stage="")
+        for document_id in document_ids:
+            started = time.perf_counter()
+            with session_scope(runtime.session_factory) as session:
+                name = service.get_document(session, user, document_id).filename
+            progress.update(task, stage=name)
+            stage = reread_statements(runtime, document_id)
+            status = "ready" if stage.get("status") == "done" else "failed"
+            detail = f"{stage.get('facts', 0)} facts, {stage.get('checks_failed', 0)} checks failed"
+            outcomes.append(
+                Outcome(name, document_id, status, time.perf_counter() - started, stage.get("error", detail))
+            )
+            progress.advance(task)
     return outcomes
 
 

@@ -211,21 +211,23 @@ def ingest(
 def reindex(
     enterprise: Annotated[str, typer.Option("--enterprise", "-e", help="the enterprise's slug")],
     document_ids: Annotated[list[str] | None, typer.Argument(help="documents to re-parse (default: all)")] = None,
+    facts: Annotated[
+        bool, typer.Option("--facts", help="only read the financial statements again from the stored tables")
+    ] = False,
 ) -> None:
     """Re-parse documents from their stored originals, with a progress bar per document."""
     import uuid
 
-    from cli.ingest import document_ids_of, reindex_documents
+    from cli.ingest import document_ids_of, reindex_documents, reread_statements_of
 
     try:
         ids = [uuid.UUID(d) for d in document_ids] if document_ids else None
     except ValueError:
         _fail("document ids are UUIDs")
         return
+    work = reread_statements_of if facts else reindex_documents
     _run_documents(
-        enterprise,
-        None,
-        lambda runtime, user: reindex_documents(runtime, user, ids or document_ids_of(runtime, user), console),
+        enterprise, None, lambda runtime, user: work(runtime, user, ids or document_ids_of(runtime, user), console)
     )
 
 

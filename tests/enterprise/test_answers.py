@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -349,3 +350,54 @@ def test_unreachable_tracing_never_breaks_a_query(
         assert os.environ["LANGSMITH_TRACING"] == "true"
         assert os.environ["LANGSMITH_PROJECT"] == "brain-tests"
     assert answer["mode"] == "llm"
+
+
+@pytest.fixture
+def llm_with_facts(apple_10k, fake_llm: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, str]]:  # type: ignore[no-untyped-def]
+    api, token, _, _ = apple_10k
+    fake_llm.settle()
+    fake_llm.fail_next.clear()
+    fake_llm.replies.clear()
+    fake_llm.requests.clear()
+    for key in ("LANGSMITH_TRACING", "LANGSMITH_API_KEY", "LANGSMITH_PROJECT", "LANGSMITH_ENDPOINT"):
+        monkeypatch.delenv(key, raising=False)
+    settings = api.settings.model_copy(
+        update={"openai_base_url": fake_llm.url, "openai_api_key": "sk-test", "llm_timeout_seconds": 2.0}
+    )
+    with TestClient(create_standalone_app(settings)) as client:
+        yield EnterpriseApi(client, api.prefix, settings, "standalone"), token
+
+
+REASONED = "Is Apple a capital-intensive business based on FY2019 data?"
+
+
+def test_a_reasoned_question_without_a_model_gets_the_figures_and_the_passages(apple_10k) -> None:  # type: ignore[no-untyped-def]
+    api, token, _, _ = apple_10k
+    answer = ask(api, token, REASONED)
+    assert answer["mode"] == "facts"
+    assert answer["value"] is None
+    lines = answer["answer"].splitlines()
+    assert lines[0].startswith("Capex as % of revenue fell from 5.01% in fiscal 2018 to 4.03% in fiscal 2019")
+    assert any(line.startswith("Fixed asset turnover") for line in lines)
+    pages = [c["page"] for c in answer["citations"]]
+    assert {32, 34, 36} <= set(pages)
+    assert "not judged" in answer["note"]
+    # Every marker names a citation.
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer["answer"])}
+    assert markers <= set(range(1, len(answer["citations"]) + 1))
+
+
+def test_a_model_gets_the_computed_figures_and_must_cite_them(llm_with_facts, fake_llm: FakeOpenAI) -> None:  # type: ignore[no-untyped-def]
+    api, token = llm_with_facts
+    fake_llm.replies.append("Capital expenditures were about 4% of revenue in fiscal 2019 [1].")
+    answer = ask(api, token, REASONED)
+    assert answer["mode"] == "llm"
+    prompt = fake_llm.requests[-1]["body"]["messages"][-1]["content"]
+    assert "Figures computed exactly from the financial statements" in prompt
+    assert "Capex as % of revenue" in prompt
+    assert "[1] APPLE_2019_10K.pdf, page" in prompt
+    assert answer["citations"][0]["page"] in {32, 36}
+    # An exact figure question never reaches the model.
+    exact = ask(api, token, "What was Apple's diluted EPS for fiscal 2019?")
+    assert exact["mode"] == "facts"
+    assert exact["value"] == 11.89

@@ -247,7 +247,9 @@ def test_document_limit_is_409_naming_it(enterprise_api: EnterpriseApi, account:
     assert upload(enterprise_api, token, "one-again.txt", b"first document").status_code == 200
 
 
-def test_metadata_edits_survive_reindex(enterprise_api: EnterpriseApi, token: str) -> None:
+def test_metadata_edits_survive_reindex(enterprise_api: EnterpriseApi, account: EnterpriseAccount, token: str) -> None:
+    from enterprise.retrieval.vectors import collection_for
+
     document = ingest(enterprise_api, token, "kpis.json")
     patched = enterprise_api.client.patch(
         enterprise_api.url(f"/documents/{document['id']}"),
@@ -262,6 +264,13 @@ def test_metadata_edits_survive_reindex(enterprise_api: EnterpriseApi, token: st
     again = wait_for_document(enterprise_api, token, document["id"])
     assert again["status"] == "ready"
     assert (again["company"], again["fiscal_year"], again["tags"]) == ("Startup X", 2024, ["kpi"])
+    # The same texts keep their vectors, and the first indexing's vectors are gone with its chunks.
+    assert again["stages"]["vectors"]["reused"] == again["chunks"] > 0
+    runtime = EnterpriseRuntime.from_settings(enterprise_api.settings)
+    collection = collection_for(runtime.vector_client(), runtime.embedder(), account.enterprise_id)
+    stored = collection.get(where={"document_id": document["id"]})["ids"]
+    assert len(stored) == again["chunks"]
+    runtime.engine.dispose()
     filtered = enterprise_api.client.get(
         enterprise_api.url("/documents"),
         params={"company": "startup", "fiscal_year": 2024, "tag": "kpi"},

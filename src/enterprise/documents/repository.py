@@ -12,7 +12,14 @@ from sqlalchemy import Select, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from enterprise.database import get_scoped, paginate, scoped
-from enterprise.documents.models import Chunk, Document, DocumentStatus, DocumentType, ExtractedTable
+from enterprise.documents.models import (
+    STATEMENT_SECTION_PREFIX,
+    Chunk,
+    Document,
+    DocumentStatus,
+    DocumentType,
+    ExtractedTable,
+)
 
 
 @dataclass(frozen=True)
@@ -123,6 +130,37 @@ def add_chunks(session: Session, rows: list[dict[str, Any]]) -> None:
 def chunks_of(session: Session, enterprise_id: uuid.UUID, document_id: uuid.UUID) -> Sequence[Chunk]:
     query = scoped(Chunk, enterprise_id).where(Chunk.document_id == document_id).order_by(Chunk.ordinal)
     return session.scalars(query).all()
+
+
+def chunks_on_pages(
+    session: Session, enterprise_id: uuid.UUID, document_id: uuid.UUID, pages: Sequence[int]
+) -> Sequence[Chunk]:
+    query = scoped(Chunk, enterprise_id).where(Chunk.document_id == document_id, Chunk.page.in_(list(pages)))
+    return session.scalars(query.order_by(Chunk.ordinal)).all()
+
+
+def statement_sections(session: Session, enterprise_id: uuid.UUID, document_id: uuid.UUID) -> dict[int, str]:
+    """Page → the financial-statement section its chunks were indexed under."""
+    rows = session.execute(
+        select(Chunk.page, Chunk.section)
+        .where(
+            Chunk.enterprise_id == enterprise_id,
+            Chunk.document_id == document_id,
+            Chunk.section.startswith(STATEMENT_SECTION_PREFIX),
+        )
+        .distinct()
+    )
+    return {page: section for page, section in rows}
+
+
+def first_pages_text(session: Session, enterprise_id: uuid.UUID, document_id: uuid.UUID, pages: int = 2) -> str:
+    """The text chunks of the document's first pages (its cover), in order."""
+    rows = session.scalars(
+        select(Chunk.text)
+        .where(Chunk.enterprise_id == enterprise_id, Chunk.document_id == document_id, Chunk.page <= pages)
+        .order_by(Chunk.ordinal)
+    )
+    return "\n".join(rows)
 
 
 def chunk_count(session: Session, enterprise_id: uuid.UUID, document_id: uuid.UUID) -> int:

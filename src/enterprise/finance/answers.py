@@ -1,13 +1,16 @@
 """A question about a figure of the statements, answered exactly from the facts, with the
-formula and the page of every input."""
+formula, the page of every input, and the unit and rounding the question asked for."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from decimal import ROUND_HALF_UP, Decimal
 
-from enterprise.finance.metrics import DEFINITIONS, FactBook, MetricValue, average, compute, growth, money_unit
-from enterprise.finance.questions import FactQuestion, best_line_item, read_question
+from enterprise.finance.formulas import Change, Expr, Metric
+from enterprise.finance.metrics import DEFINITIONS, Fact, FactBook, MetricValue, money_unit
+from enterprise.finance.questions import ParsedQuestion, parse_question
+
+_SCALE_FACTORS = {"": 1.0, "thousands": 1e3, "millions": 1e6, "billions": 1e9}
 
 
 def rounded(value: float, unit: str) -> float:
@@ -18,74 +21,184 @@ def rounded(value: float, unit: str) -> float:
     return round(value, 4)
 
 
+def round_half_up(value: float, decimals: int) -> float:
+    """Rounding as an analyst does it (1.25 → 1.3), not Python's round-half-to-even."""
+    step = Decimal(1).scaleb(-decimals)
+    return float(Decimal(repr(value)).quantize(step, rounding=ROUND_HALF_UP))
+
+
 def answer_from_facts(
     question: str, book: FactBook, years: Sequence[int], company_words: frozenset[str] = frozenset()
 ) -> MetricValue | None:
-    asked = read_question(question, company_words)
-    if asked is None or not book.facts:
+    asked = parse_question(question, company_words)
+    if asked.target is None or asked.refused or not book.facts:
         return None
-    year = _year(asked, book, years)
+    period_book = book.for_months(asked.months)
+    year = _year(asked, period_book, years)
     if year is None:
         return None
-    if asked.metric is None:
-        return _custom(asked, book, year)
-    result = _metric(asked, book, year, years)
-    if result is None:
+    return _evaluate(asked, period_book, year)
+
+
+def related_figures(
+    question: str, book: FactBook, years: Sequence[int], company_words: frozenset[str] = frozenset()
+) -> list[MetricValue]:
+    """For a question about a quality of the business ("is it capital-intensive?"): each figure
+    that measures it, this year and the year before; the judgement is left to the reader."""
+    asked = parse_question(question, company_words)
+    if not asked.related or asked.refused or not book.facts:
+        return []
+    year = _year(asked, book, years)
+    if year is None:
+        return []
+    found = []
+    for figure in asked.related:
+        single = ParsedQuestion(figure, "", [year], None, None, False, None, [], None, True)
+        value = _evaluate(single, book, year)
+        if value is not None:
+            found.append(value)
+    return found
+
+
+def _evaluate(asked: ParsedQuestion, book: FactBook, year: int) -> MetricValue | None:
+    assert asked.target is not None
+    evaluated = asked.target.evaluate(book, year)
+    if evaluated is None or not evaluated.inputs:
         return None
-    return replace(result, value=rounded(result.value, result.unit))
+    unit, value, conversion = _in_asked_unit(asked, evaluated.value, evaluated.amount_unit)
+    decimals = asked.decimals
+    value = round_half_up(value, decimals) if decimals is not None else rounded(value, unit)
+    previous = None
+    inputs = evaluated.inputs
+    if asked.yes_no:
+        before = asked.target.evaluate(book, year - 1)
+        if before is not None:
+            previous = rounded(_in_asked_unit(asked, before.value, before.amount_unit)[1], unit)
+            inputs = inputs + tuple(f for f in before.inputs if all(f is not i for i in inputs))
+    return MetricValue(
+        _name(asked.target),
+        _label(asked),
+        year,
+        value,
+        unit,
+        _formula(asked.target),
+        inputs,
+        asked=_asked_note(conversion, decimals),
+        period_months=asked.months,
+        previous=previous,
+    )
 
 
-def _year(asked: FactQuestion, book: FactBook, years: Sequence[int]) -> int | None:
+def _year(asked: ParsedQuestion, book: FactBook, routed_years: Sequence[int]) -> int | None:
     available = book.years()
     if not available:
         return None
-    named = [y for y in years if y in available]
-    if not years:
-        return max(available)
+    named = asked.years or list(routed_years)
     if not named:
-        return None
-    return max(named) if asked.growth or asked.average else named[0]
+        return max(available)
+    year = max(named)
+    return year if year in available else None
 
 
-def _metric(asked: FactQuestion, book: FactBook, year: int, years: Sequence[int]) -> MetricValue | None:
-    assert asked.metric is not None
-    if asked.metric not in DEFINITIONS:
-        return None
-    if asked.growth:
-        return growth(book, asked.metric, year)
-    if asked.average and len(set(years)) >= 2:
-        return average(book, asked.metric, list(range(min(years), max(years) + 1)))
-    return compute(book, asked.metric, year)
+def _in_asked_unit(asked: ParsedQuestion, value: float, amount_unit: str | None) -> tuple[str, float, str | None]:
+    """(unit, value in it, what was converted) — an amount in the scale the question asks."""
+    kind = asked.target.kind if asked.target is not None else "number"
+    if amount_unit is None or kind not in {"amount"}:
+        if kind == "ratio" and asked.percent and not isinstance(asked.target, Metric):
+            return "%", value * 100, "as a percentage"
+        unit = kind if kind in {"%", "ratio", "days"} else ("%" if asked.percent else "ratio")
+        return unit, value, None
+    currency, _, scale = amount_unit.partition(" ")
+    if asked.scale is None or asked.scale == scale or scale not in _SCALE_FACTORS:
+        return amount_unit, value, None
+    converted = value * _SCALE_FACTORS[scale] / _SCALE_FACTORS[asked.scale]
+    return f"{currency} {asked.scale}", converted, f"converted from {amount_unit}"
 
 
-def _custom(asked: FactQuestion, book: FactBook, year: int) -> MetricValue | None:
-    facts = [f for f in book.facts if f.fiscal_year == year]
-    labels = list(dict.fromkeys(f.line_item for f in facts))
-    numerator_label = best_line_item(asked.numerator or "", labels)
-    denominator_label = best_line_item(asked.denominator or "", labels)
-    if numerator_label is None or denominator_label is None or numerator_label == denominator_label:
-        return None
-    numerator = next(f for f in facts if f.line_item == numerator_label)
-    denominator = next(f for f in facts if f.line_item == denominator_label)
-    if denominator.value == 0:
-        return None
-    value = numerator.value / denominator.value * (100 if asked.percent else 1)
-    unit = "%" if asked.percent else "ratio"
-    formula = f"{numerator.line_item} / {denominator.line_item}" + (" × 100" if asked.percent else "")
-    label = "Ratio as the question defines it"
-    return MetricValue("question_ratio", label, year, rounded(value, unit), unit, formula, (numerator, denominator))
+def _asked_note(conversion: str | None, decimals: int | None) -> str:
+    parts = [conversion] if conversion else []
+    if decimals is not None:
+        parts.append(f"rounded to {decimals} decimal{'s' if decimals != 1 else ''} as asked")
+    return "; ".join(parts)
 
 
-def describe(answer: MetricValue) -> str:
-    """One sentence for the user, the inputs cited as [n] in the order given."""
+def _name(target: Expr) -> str:
+    return target.name if isinstance(target, Metric) else "question_formula"
+
+
+def _label(asked: ParsedQuestion) -> str:
+    target = asked.target
+    if isinstance(target, Metric):
+        return DEFINITIONS[target.name].label
+    if isinstance(target, Change) and isinstance(target.expr, Metric) and not asked.wording:
+        return f"{DEFINITIONS[target.expr.name].label} growth"
+    wording = asked.wording.rstrip("?").strip()
+    return wording[:1].upper() + wording[1:] if wording else "Figure as the question defines it"
+
+
+def _formula(target: Expr) -> str:
+    if isinstance(target, Metric) and target.year is None:
+        return DEFINITIONS[target.name].formula
+    return target.describe()
+
+
+Marker = Callable[[Fact], int]
+
+
+def page_markers(answer: MetricValue) -> Marker:
+    """[n] for each input: the n-th distinct page the inputs are printed on (one citation a page)."""
+    pages = list(dict.fromkeys(f.page for f in answer.inputs))
+    return lambda fact: pages.index(fact.page) + 1
+
+
+def describe(answer: MetricValue, marker: Marker | None = None) -> str:
+    """One sentence for the user, each input cited by the marker of its page."""
+    cite = marker or page_markers(answer)
+    if answer.previous is not None:
+        return _direction(answer, cite)
+    asked = f" ({answer.asked})" if answer.asked else ""
+    period = {3: "the quarter of fiscal", 6: "the six months of fiscal", 9: "the nine months of fiscal"}.get(
+        answer.period_months or 0, "fiscal"
+    )
     if answer.unit in {"%", "ratio", "days"}:
-        figure = f"{answer.value:,.2f}{'%' if answer.unit == '%' else ''}" + (" days" if answer.unit == "days" else "")
-        inputs = "; ".join(
-            f"{f.line_item} {f.fiscal_year}: {f.value:,.2f} ({money_unit(f)}) [{i}]"
-            for i, f in enumerate(answer.inputs, 1)
+        figure = (
+            _number(answer.value) + ("%" if answer.unit == "%" else "") + (" days" if answer.unit == "days" else "")
         )
-        return f"{answer.label} for fiscal {answer.fiscal_year}: {figure} = {answer.formula}, from {inputs}."
-    first = answer.inputs[0]
-    amount = f"{answer.value:,.2f}".rstrip("0").rstrip(".") if answer.value % 1 else f"{answer.value:,.0f}"
-    printed = f'as printed in "{first.line_item}" [1]'
-    return f"{answer.label} for fiscal {answer.fiscal_year}: {amount} {answer.unit}, {printed}."
+        inputs = "; ".join(
+            f"{f.line_item} {f.fiscal_year}: {_number(f.value)} ({money_unit(f)}) [{cite(f)}]" for f in answer.inputs
+        )
+        return f"{answer.label} for {period} {answer.fiscal_year}: {figure}{asked} = {answer.formula}, from {inputs}."
+    if len(answer.inputs) == 1:
+        first = answer.inputs[0]
+        printed = f'as printed in "{first.line_item}" [{cite(first)}]'
+        figure = f"{_number(answer.value)} {answer.unit}{asked}"
+        return f"{answer.label} for {period} {answer.fiscal_year}: {figure}, {printed}."
+    inputs = "; ".join(f"{f.line_item} {f.fiscal_year}: {_number(f.value)} [{cite(f)}]" for f in answer.inputs)
+    return (
+        f"{answer.label} for {period} {answer.fiscal_year}: {_number(answer.value)} {answer.unit}{asked} "
+        f"= {answer.formula}, from {inputs}."
+    )
+
+
+def _number(value: float) -> str:
+    if value % 1 == 0:
+        return f"{value:,.0f}"
+    text = f"{value:,.4f}".rstrip("0").rstrip(".")
+    return text
+
+
+def _direction(answer: MetricValue, cite: Marker) -> str:
+    """A yes/no question about a figure: both years, which way it moved, and what is not judged."""
+    assert answer.previous is not None
+    suffix = "%" if answer.unit == "%" else ("" if answer.unit in {"ratio", "days"} else f" {answer.unit}")
+    change = answer.value - answer.previous
+    moved = "rose" if change > 0 else ("fell" if change < 0 else "was unchanged")
+    points = " points" if answer.unit == "%" else ""
+    inputs = "; ".join(f"{f.line_item} {f.fiscal_year}: {_number(f.value)} [{cite(f)}]" for f in answer.inputs)
+    sign = " It is negative." if answer.value < 0 else ""
+    return (
+        f"{answer.label} {moved} from {_number(answer.previous)}{suffix} in fiscal {answer.fiscal_year - 1} "
+        f"to {_number(answer.value)}{suffix} in fiscal {answer.fiscal_year} ({change:+,.2f}{points}).{sign} "
+        f"Formula: {answer.formula}, from {inputs}. Whether this measure suits the company's business is "
+        "not judged from the figures."
+    )

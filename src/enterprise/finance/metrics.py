@@ -2,9 +2,35 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
+
+_DURATION = re.compile(
+    r"\b(?P<n>three|six|nine|twelve|thirteen|twenty[- ]six|thirty[- ]nine|fifty[- ]two|fifty[- ]three|\d{1,2})"
+    r"[- ](?P<unit>months?|weeks?)\b|\b(?P<quarter>quarter)\b",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = {
+    "three": 3, "six": 6, "nine": 9, "twelve": 12, "thirteen": 13, "twenty six": 26, "thirty nine": 39,
+    "fifty two": 52, "fifty three": 53,
+}  # fmt: skip
+
+
+def period_months(period_label: str | None) -> int | None:
+    """The length in months of the period a column covers ("Three Months Ended ..." is 3,
+    "26 Weeks Ended" is 6); None when the label names none (a year, or a balance date)."""
+    if "unstated length" in (period_label or "").lower():
+        return 0  # a quarterly report's column of unknown length: neither a year nor a quarter
+    match = _DURATION.search(period_label or "")
+    if match is None:
+        return None
+    if match.group("quarter"):
+        return 3
+    word = match.group("n").lower().replace("-", " ")
+    count = int(word) if word.isdigit() else _NUMBER_WORDS[word]
+    return count if match.group("unit").lower().startswith("month") else round(count / 13) * 3
 
 
 class Fact(Protocol):
@@ -24,23 +50,48 @@ class Fact(Protocol):
     def page(self) -> int: ...
     @property
     def flagged(self) -> bool: ...
+    @property
+    def period_label(self) -> str: ...
+    @property
+    def statement(self) -> str: ...
 
 
 class FactBook:
-    """The facts of one filing (or company), looked up by metric and fiscal year."""
+    """The facts of one filing (or company), looked up by metric and fiscal year.
 
-    def __init__(self, facts: Sequence[Fact]) -> None:
+    A fiscal year's figure is a full year's: the quarter and year-to-date columns of a
+    quarterly report are kept apart (`months`), so they never answer for a year.
+    """
+
+    def __init__(self, facts: Sequence[Fact], months: int | None = None) -> None:
         self.facts = list(facts)
+        self.months = months
         self._by_key: dict[tuple[str, int], Fact] = {}
         for fact in facts:
-            if fact.metric is not None:
+            if fact.metric is not None and self.in_period(fact):
                 self._by_key.setdefault((fact.metric, fact.fiscal_year), fact)
+
+    def in_period(self, fact: Fact) -> bool:
+        """A fact of the period this book answers for: a balance (a date) belongs to any; a flow
+        whose column names no length is a fiscal year's, so never a quarter's."""
+        if fact.statement == "balance":
+            return True
+        months = period_months(fact.period_label)
+        if self.months is None:
+            return months in (None, 12)
+        return months == self.months
+
+    def is_annual(self, fact: Fact) -> bool:
+        return self.in_period(fact)
+
+    def for_months(self, months: int | None) -> FactBook:
+        return FactBook(self.facts, months)
 
     def get(self, metric: str, year: int) -> Fact | None:
         return self._by_key.get((metric, year))
 
     def years(self) -> list[int]:
-        return sorted({f.fiscal_year for f in self.facts})
+        return sorted({f.fiscal_year for f in self.facts if self.in_period(f)})
 
 
 @dataclass(frozen=True)
@@ -52,6 +103,9 @@ class MetricValue:
     unit: str
     formula: str
     inputs: tuple[Fact, ...]
+    asked: str = ""  # the unit conversion and rounding the question asked for
+    period_months: int | None = None  # a quarter (3) or year to date (6, 9); None for the year
+    previous: float | None = None  # the year before's value, for a question about a direction
 
     @property
     def flagged(self) -> bool:
@@ -118,6 +172,61 @@ def _average_ratio(flow: str, stock: str, days: bool, stock_over_flow: bool) -> 
         return value, (flow_fact, *balances)
 
     return compute
+
+
+def _turnover(flow: str, stock: str) -> Compute:
+    """A flow over the average of the opening and closing balances of a stock (times a year)."""
+
+    def compute(book: FactBook, year: int) -> tuple[float, tuple[Fact, ...]] | None:
+        flow_fact, closing, opening = book.get(flow, year), book.get(stock, year), book.get(stock, year - 1)
+        if flow_fact is None or closing is None:
+            return None
+        balances = (closing, opening) if opening else (closing,)
+        average = sum(f.value for f in balances) / len(balances)
+        return (abs(flow_fact.value) / average, (flow_fact, *balances)) if average else None
+
+    return compute
+
+
+def _working_capital(book: FactBook, year: int) -> tuple[float, tuple[Fact, ...]] | None:
+    facts = _need(book, year, "current_assets", "current_liabilities")
+    return None if facts is None else (facts[0].value - facts[1].value, facts)
+
+
+def _payout(retained: bool) -> Compute:
+    def compute(book: FactBook, year: int) -> tuple[float, tuple[Fact, ...]] | None:
+        facts = _need(book, year, "dividends_paid", "net_income")
+        if facts is None or facts[1].value == 0:
+            return None
+        payout = abs(facts[0].value) / facts[1].value
+        return (1 - payout if retained else payout), facts
+
+    return compute
+
+
+def _ebitda_margin(book: FactBook, year: int) -> tuple[float, tuple[Fact, ...]] | None:
+    ebitda, revenue = _ebitda(book, year), book.get("revenue", year)
+    if ebitda is None or revenue is None or revenue.value == 0:
+        return None
+    return ebitda[0] / revenue.value * 100, (*ebitda[1], revenue)
+
+
+def _fcf_conversion(book: FactBook, year: int) -> tuple[float, tuple[Fact, ...]] | None:
+    fcf, net_income = _free_cash_flow(book, year), book.get("net_income", year)
+    if fcf is None or net_income is None or net_income.value == 0:
+        return None
+    return fcf[0] / net_income.value * 100, (*fcf[1], net_income)
+
+
+def _cash_conversion_cycle(book: FactBook, year: int) -> tuple[float, tuple[Fact, ...]] | None:
+    parts = [DEFINITIONS[name].compute(book, year) for name in ("dio", "dso", "dpo")]
+    if any(p is None for p in parts):
+        return None
+    dio, dso, dpo = (p for p in parts if p is not None)
+    inputs: list[Fact] = []
+    for part in (dio, dso, dpo):
+        inputs += [f for f in part[1] if all(f is not i for i in inputs)]
+    return dio[0] + dso[0] - dpo[0], tuple(inputs)
 
 
 def _free_cash_flow(book: FactBook, year: int) -> tuple[float, tuple[Fact, ...]] | None:
@@ -211,6 +320,44 @@ DEFINITIONS: dict[str, Definition] = {
         Definition("receivables", "Accounts receivable", "amount", "accounts receivable, net", _base("receivables")),
         Definition("payables", "Accounts payable", "amount", "accounts payable", _base("payables")),
         Definition("long_term_debt", "Long-term debt", "amount", "long-term debt", _base("long_term_debt")),
+        Definition(
+            "ppe_net",
+            "Property, plant and equipment, net",
+            "amount",
+            "net property, plant and equipment as printed",
+            _base("ppe_net"),
+        ),
+        Definition(
+            "sga",
+            "Selling, general and administrative expenses",
+            "amount",
+            "SG&A as printed",
+            _base("sga", True),
+        ),
+        Definition(
+            "research_development",
+            "Research and development",
+            "amount",
+            "R&D as printed",
+            _base("research_development"),
+        ),
+        Definition(
+            "interest_expense",
+            "Interest expense",
+            "amount",
+            "interest expense as printed",
+            _base("interest_expense", True),
+        ),
+        Definition(
+            "income_tax", "Income tax expense", "amount", "provision for income taxes as printed", _base("income_tax")
+        ),
+        Definition(
+            "working_capital",
+            "Working capital",
+            "amount",
+            "total current assets - total current liabilities",
+            _working_capital,
+        ),
         Definition("total_equity", "Total equity", "amount", "total shareholders' equity", _base("total_equity")),
         Definition(
             "gross_margin",
@@ -235,7 +382,8 @@ DEFINITIONS: dict[str, Definition] = {
             "Effective tax rate",
             "%",
             "income tax expense / income before income taxes × 100",
-            _ratio(lambda f: f[0].value, ("income_tax", "income_before_tax"), 100.0),
+            # Filings print the provision as a deduction, often in parentheses: its size is the expense.
+            _ratio(lambda f: abs(f[0].value), ("income_tax", "income_before_tax"), 100.0),
         ),
         Definition(
             "current_ratio",
@@ -297,6 +445,64 @@ DEFINITIONS: dict[str, Definition] = {
             _ratio(lambda f: abs(f[0].value), ("capex", "revenue"), 100.0),
         ),
         Definition("ebitda", "EBITDA", "amount", "operating income + depreciation and amortization", _ebitda),
+        Definition(
+            "ebitda_margin",
+            "EBITDA margin",
+            "%",
+            "(operating income + depreciation and amortization) / revenue × 100",
+            _ebitda_margin,
+        ),
+        Definition(
+            "operating_cash_flow_ratio",
+            "Operating cash flow ratio",
+            "ratio",
+            "net cash from operating activities / total current liabilities",
+            _ratio(lambda f: f[0].value, ("operating_cash_flow", "current_liabilities")),
+        ),
+        Definition(
+            "inventory_turnover",
+            "Inventory turnover",
+            "ratio",
+            "cost of sales / average inventories",
+            _turnover("cost_of_sales", "inventories"),
+        ),
+        Definition(
+            "asset_turnover",
+            "Asset turnover",
+            "ratio",
+            "revenue / average total assets",
+            _turnover("revenue", "total_assets"),
+        ),
+        Definition(
+            "fixed_asset_turnover",
+            "Fixed asset turnover",
+            "ratio",
+            "revenue / average net property, plant and equipment",
+            _turnover("revenue", "ppe_net"),
+        ),
+        Definition(
+            "receivables_turnover",
+            "Receivables turnover",
+            "ratio",
+            "revenue / average accounts receivable",
+            _turnover("revenue", "receivables"),
+        ),
+        Definition("payout_ratio", "Dividend payout ratio", "ratio", "dividends paid / net income", _payout(False)),
+        Definition("retention_ratio", "Retention ratio", "ratio", "1 - dividends paid / net income", _payout(True)),
+        Definition(
+            "fcf_conversion",
+            "Free cash flow conversion",
+            "%",
+            "(operating cash flow - capital expenditures) / net income × 100",
+            _fcf_conversion,
+        ),
+        Definition(
+            "cash_conversion_cycle",
+            "Cash conversion cycle",
+            "days",
+            "days inventory outstanding + days sales outstanding - days payables outstanding",
+            _cash_conversion_cycle,
+        ),
         Definition(
             "interest_coverage",
             "Interest coverage",

@@ -1,164 +1,865 @@
-"""What a question asks of the facts: a metric or ratio, a growth or an average, or a formula
-the question spells out ("computed as A divided by B", "what percentage of A came from B")."""
+"""What a question asks of the facts, parsed rather than matched against allowed words.
+
+A question is split into its parts: the sentence that asks, the definitions it gives ("DPO is
+defined as: 365 * (average accounts payable between FY2019 and FY2020) / (FY2020 COGS + change
+in inventory ...)"), and instructions (the statement to rely on, the unit, the rounding, a role
+to assume). What is asked becomes an expression over the facts (`formulas`): a metric, a line
+item, a ratio of two, an average over years, a change, a growth or a compound growth. A
+question that names a part of the company (a segment, product, region or subsidiary) or a
+measure the statements do not print (adjusted, non-GAAP, organic) is refused by that
+evidence, so the company-wide figure never answers it.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from enterprise.finance.formulas import (
+    AtYear,
+    BinOp,
+    Change,
+    CompoundGrowth,
+    Const,
+    Expr,
+    FirstOf,
+    LineItem,
+    Mean,
+    Metric,
+)
+from enterprise.finance.metrics import DEFINITIONS
 from enterprise.finance.synonyms import normalize_label
 from enterprise.retrieval.text_match import fold_accents
 
-# Question wording → metric; longer and ratio phrasings first, so "gross margin percentage" is
-# not read as the amount "gross margin".
+# Question wording → metric. Longer and ratio phrasings first, so "gross margin percentage" is
+# not read as the amount "gross margin"; abbreviations analysts use are included.
 METRIC_PHRASES: list[tuple[str, str]] = [
-    (r"gross (profit )?margin (percentage|%|ratio|rate)|gross margin as a percent", "gross_margin"),
-    (r"operating (profit )?margin", "operating_margin"),
-    (r"net (profit )?margin|profit margin", "net_margin"),
+    (r"cash conversion cycle|\bccc\b|ciclo de conversi[oó]n de efectivo", "cash_conversion_cycle"),
+    (r"operating cash flow ratio|cash flow from operations ratio", "operating_cash_flow_ratio"),
+    (r"fixed[- ]asset turnover( ratio)?|pp&?e turnover", "fixed_asset_turnover"),
+    (r"(total )?asset turnover( ratio)?|rotaci[oó]n de activos", "asset_turnover"),
+    (r"inventory turnover( ratio)?|rotaci[oó]n de inventarios?", "inventory_turnover"),
+    (r"(accounts )?receivables? turnover( ratio)?", "receivables_turnover"),
+    (r"(dividend )?payout ratio", "payout_ratio"),
+    (r"retention ratio|plowback ratio", "retention_ratio"),
+    (r"(free cash ?flow|fcf) conversion", "fcf_conversion"),
+    (r"working capital ratio", "current_ratio"),
+    (r"working capital|capital de trabajo", "working_capital"),
+    (r"\bebitda (% )?margin|margen ebitda", "ebitda_margin"),
+    (r"gross (profit )?margin (percentage|%|ratio|rate)|gross margin as a percent|margen bruto", "gross_margin"),
+    (r"operating (profit )?margin|margen operativo", "operating_margin"),
+    (r"net (profit )?margin|profit margin|margen neto", "net_margin"),
     (r"cogs (as a )?(%|percent)|cost of (sales|goods sold|revenue) (as a )?(%|percent(age)?)", "cogs_pct"),
     (r"effective (income )?tax rate|tasa (impositiva )?efectiva", "effective_tax_rate"),
-    (r"current ratio|raz[oó]n corriente", "current_ratio"),
-    (r"quick ratio|acid[- ]test|prueba [aá]cida", "quick_ratio"),
-    (r"debt[- ]to[- ]equity|deuda (a|sobre) (capital|patrimonio)", "debt_to_equity"),
-    (r"return on (average )?assets|\broa\b", "roa"),
-    (r"return on (average )?(shareholders'? |stockholders'? )?equity|\broe\b", "roe"),
-    (r"days sales outstanding|\bdso\b", "dso"),
-    (r"days inventory outstanding|\bdio\b|days in inventory", "dio"),
-    (r"days payables? outstanding|\bdpo\b", "dpo"),
+    (r"current ratio|raz[oó]n corriente|liquidez corriente", "current_ratio"),
+    (r"quick ratio|acid[- ]test( ratio)?|prueba [aá]cida", "quick_ratio"),
+    (r"debt[- ]to[- ]equity( ratio)?|deuda (a|sobre) (capital|patrimonio)|endeudamiento", "debt_to_equity"),
+    (r"return on (average )?(total )?assets|\broa\b|rentabilidad sobre activos", "roa"),
+    (r"return on (average )?(shareholders'? |stockholders'? |common )?equity|\broe\b", "roe"),
+    (r"days (of )?sales outstanding|\bdso\b", "dso"),
+    (r"days (of )?inventory outstanding|\bdio\b|days in inventory", "dio"),
+    (r"days (of )?payables? outstanding|\bdpo\b", "dpo"),
     (
-        r"capex (as a )?(%|percent(age)?) of (revenue|sales)|capital expenditures? (as a )?(%|percent(age)?) of",
+        r"capex (as a )?(%|percent(age)?) of (revenue|sales)|capital expenditures? (as a )?(%|percent(age)?) of (revenue|sales)",
         "capex_pct_revenue",
     ),
     (r"\bebitda\b", "ebitda"),
-    (r"interest coverage", "interest_coverage"),
-    (r"free cash flow|flujo de caja libre", "free_cash_flow"),
+    (r"interest coverage( ratio)?|times interest earned", "interest_coverage"),
+    (r"free cash ?flows?|\bfcf\b|flujo de caja libre", "free_cash_flow"),
     (
         r"diluted (earnings per share|eps|net income per share)|diluted (earnings|net income) per share|utilidad por acci[oó]n diluida",
         "eps_diluted",
     ),
     (r"basic (earnings per share|eps)", "eps_basic"),
-    (r"(earnings per share|\beps\b)", "eps_diluted"),
-    (r"capital expenditures?|\bcapex\b|purchases of property,? (plant )?(and|&) equipment|gastos de capital", "capex"),
+    (r"earnings per share|\beps\b|utilidad por acci[oó]n", "eps_diluted"),
+    (
+        r"capital expenditures?|capital spending|\bcapex\b|purchases? of property,? (plant )?(and|&) equipment|gastos de capital|inversiones de capital",
+        "capex",
+    ),
     (r"dividends?( and dividend equivalents)?( paid)?|dividendos", "dividends_paid"),
     (
-        r"(net )?cash (provided by|from|generated by) operat\w+ activities|operating cash flows?|cash flows? from operations",
+        r"(net )?cash (provided by|from|generated by|generated from) operat\w+( activities)?|operating cash ?flows?|cash flows? from operations|flujo de (efectivo|caja) (de|de las) operaci[oó]n(es)?",
         "operating_cash_flow",
     ),
-    (r"depreciation (and|&) amortization|\bd&a\b", "depreciation_amortization"),
-    (r"total current assets|current assets|activos corrientes", "current_assets"),
-    (r"total current liabilities|current liabilities|pasivos corrientes", "current_liabilities"),
+    (r"depreciation,? (and|&) amortization|\bd&a\b|depreciaci[oó]n y amortizaci[oó]n", "depreciation_amortization"),
+    (
+        r"(net )?property,? plant,? (and|&) equipment( net)?|\bpp&e\b|\bppe\b|\bppne\b|(net )?fixed assets|propiedad,? planta y equipo",
+        "ppe_net",
+    ),
+    (r"selling,? general (and|&) administrative( expenses?)?|\bsg&a\b", "sga"),
+    (r"research (and|&) development( expenses?)?|\br&d\b", "research_development"),
+    (r"interest expenses?|gastos? (por|de) intereses", "interest_expense"),
+    (r"total current assets|current assets|activos? corrientes?", "current_assets"),
+    (r"total current liabilities|current liabilities|pasivos? corrientes?", "current_liabilities"),
     (r"total liabilities(?! and)|pasivos? totales|pasivo total", "total_liabilities"),
     (r"total assets|activos? totales|activo total", "total_assets"),
     (
-        r"(total )?(common )?(stockholders|shareholders|shareowners)'? equity|total equity|patrimonio|capital contable",
+        r"(total )?(common )?(stockholders|shareholders|shareowners)'? equity|total equity|patrimonio( neto)?|capital contable",
         "total_equity",
     ),
-    (r"long[- ]term debt|deuda a largo plazo", "long_term_debt"),
-    (r"cash and cash equivalents|efectivo y equivalentes", "cash"),
-    (r"inventor(y|ies)|inventarios", "inventories"),
-    (r"accounts receivable|receivables|cuentas por cobrar", "receivables"),
-    (r"accounts payable|payables|cuentas por pagar", "payables"),
+    (r"long[- ]term debt|deuda (a|de) largo plazo", "long_term_debt"),
+    (r"cash and cash equivalents|cash (&|and) equivalents|efectivo y equivalentes", "cash"),
+    (r"inventor(y|ies)|inventarios?", "inventories"),
+    (r"accounts receivables?|receivables|cuentas por cobrar", "receivables"),
+    (r"accounts payables?|payables|cuentas por pagar", "payables"),
+    (r"income tax(es)? expense|provision for income taxes|impuestos? (a|sobre) la (renta|utilidad)", "income_tax"),
     (r"gross (profit|margin)|utilidad bruta", "gross_profit"),
-    (r"operating income|income from operations|operating profit|utilidad operativa", "operating_income"),
-    (r"net (income|earnings)|utilidad neta|ingreso neto|ganancia neta", "net_income"),
-    (r"cost of (sales|goods sold|revenue)|costo de ventas", "cost_of_sales"),
-    (r"(total )?(net )?(sales|revenues?)|operating revenues|ventas|ingresos", "revenue"),
+    (
+        r"operating income|income from operations|operating profit|operating earnings|utilidad operativa|resultado operativo",
+        "operating_income",
+    ),
+    (
+        r"net (income|earnings|profit)|utilidad neta|ingreso neto|ganancia neta|resultado neto|beneficio neto",
+        "net_income",
+    ),
+    (r"cost of (sales|goods sold|revenues?|products sold)|\bcogs\b|costo de (ventas|lo vendido)", "cost_of_sales"),
+    (
+        r"(total )?(net )?(sales|revenues?)|top[- ]line|operating revenues|ventas( netas)?|ingresos( totales| por ventas)?",
+        "revenue",
+    ),
 ]
-_COMPILED = [(re.compile(rf"\b(?:{p})", re.IGNORECASE), m) for p, m in METRIC_PHRASES]
-_GROWTH = re.compile(
-    r"\bgrowth\b|grew|increase(d)? (in|of) .* from|year[- ]over[- ]year|\byoy\b|crecimiento", re.IGNORECASE
-)
-_AVERAGE = re.compile(r"\baverage\b|\bmean\b|promedio", re.IGNORECASE)
-_DIVIDED = re.compile(
-    r"(?:computed|calculated|defined|measured)\s+as\s+(?P<a>.+?)\s+(?:divided by|over|/)\s+(?P<b>.+?)(?:[?.;]|$)",
+_METRIC_PATTERNS = [(re.compile(rf"(?<![\w&])(?:{p})(?![\w&])", re.IGNORECASE), m) for p, m in METRIC_PHRASES]
+
+# The statements a question may tell the reader to rely on: instructions, never the subject.
+_STATEMENT_NAMES = re.compile(
+    r"(consolidated )?(income statements?|statements? of (consolidated )?(income|operations|earnings|cash ?flows?|"
+    r"financial position|financial condition|comprehensive income|(stockholders|shareholders)'? equity)|"
+    r"balance sheets?|cash ?flow statements?|p ?& ?l( statements?)?|profit and loss( statements?)?|"
+    r"estados? de resultados|balance general|estados? de flujos? de efectivo)",
     re.IGNORECASE,
 )
-_SLASH = re.compile(r"\((?P<a>[^()/]+?)\s*/\s*(?P<b>[^()/]+?)\)")
+_SCALE = re.compile(
+    r"\b(?:in|en)\s+(?:units\s+of\s+)?(?:usd|us\$|\$|dollars|eur|euros)?\s*(?P<scale>thousands|millions|billions|miles de millones|millones|miles)\b"
+    r"|\b(?:usd|us\$|\$)\s*(?P<scale2>thousands|millions|billions)\b",
+    re.IGNORECASE,
+)
+_SCALES = {"miles de millones": "billions", "millones": "millions", "miles": "thousands"}
+_PERCENT = re.compile(
+    r"\bin (units of )?percent(s|age)?\b|\bas (a )?(%|percent(age)?)|\(%\)|\bin %|\bpercentage\b|% margin|\bporcentaje\b|"
+    r"\b(share|proportion|portion) of\b|"
+    r"\ben %",
+    re.IGNORECASE,
+)
+_DECIMALS = re.compile(
+    r"round\w*[^.?]*?\b(?:to\s+)?(?:the\s+nearest\s+)?(?P<n>zero|no|one|two|three|four|\d)\s+decimal"
+    r"|(?P<whole>nearest\s+(whole\s+number|integer|dollar))|(?P<tenth>nearest\s+tenth)|(?P<hundredth>nearest\s+hundredth)"
+    r"|(?P<es>\d|un|una|dos|tres)\s+decimales?",
+    re.IGNORECASE,
+)
+_DECIMAL_WORDS = {"zero": 0, "no": 0, "one": 1, "un": 1, "una": 1, "two": 2, "dos": 2, "three": 3, "tres": 3, "four": 4}
+_DEFINITION = re.compile(
+    r"^(?:please\s+)?(?:define|defina|define)\s+(?P<name3>[^.?:=]{2,80}?)\s+(?:as|como)\s*:?\s*(?P<expr3>.+)$"
+    r"|^(?:(?:let|we)\s+)?(?P<name>[^.?:=]{2,80}?)\s+(?:is|are|was|be|es|se)\s+"
+    r"(?:defined|calculated|computed|measured|definid[oa]|calculad[oa]|define|calcula)\s*(?:as|como)\s*:?\s*(?P<expr>.+)$"
+    r"|^(?P<name2>[^.?:=]{2,80}?)\s*=\s*(?P<expr2>.+)$",
+    re.IGNORECASE,
+)
+# "It is defined as ...": a definition of what the question asks.
+_PRONOUN = re.compile(
+    r"^(it|this|this (ratio|metric|measure)|the (ratio|metric|measure)|esta|este|esto)$", re.IGNORECASE
+)
+TARGET = "the asked figure"
+_INLINE_FORMULA = re.compile(
+    r"(?:computed|calculated|defined|measured|calculad[oa]|definid[oa])\s+(?:as|como)\s+(?P<expr>.+?)(?:[?;]|\.(?:\s|$)|$)",
+    re.IGNORECASE,
+)
+_PAREN_FORMULA = re.compile(r"\((?P<expr>[^()]*?[^\s()]\s*/\s*[^\s()][^()]*?)\)")
 _SHARE_OF = re.compile(
-    r"(?:what|which)\s+(?:percentage|share|portion|proportion|fraction)\s+of\s+(?:\w+(?:'s|’s)?\s+)?(?P<whole>.+?)\s+"
-    r"(?:in\s+(?:fiscal\s+)?\d{4}\s+)?(?:came from|was from|consisted of|was|were|is|are|from)\s+(?P<part>.+?)(?:[?.;(]|$)",
+    r"(?:what|which)\s+(?:percentage|share|portion|proportion|fraction)\s+of\s+(?P<whole>.+?)\s+"
+    r"(?:came from|was from|consisted of|was|were|is|are|from)\s+(?P<part>.+?)(?:[?.;(]|$)",
+    re.IGNORECASE,
+)
+_PREAMBLE_END = re.compile(
+    r"(?:here'?s|here is|answer|consider|following) (?:the |this )?question\s*(?:is)?\s*:", re.IGNORECASE
+)
+_ASK_START = re.compile(
+    r"\b(what|how|which|calculate|compute|cu[aá]l|cu[aá]nto|cu[aá]nta|qu[eé]|calcula)\b", re.IGNORECASE
+)
+_FISCAL_PREFIX = r"(?:fy\s*'?|fiscal\s+(?:year\s+)?|año\s+(?:fiscal\s+)?|ejercicio\s+)?"
+_YEAR = re.compile(rf"(?<![\d$.,]){_FISCAL_PREFIX}((?:19|20)\d\d)(?!\d|[.,]\d)", re.IGNORECASE)
+_SHORT_FY = re.compile(r"\bfy\s*'?(\d\d)\b", re.IGNORECASE)
+_RANGE = re.compile(
+    rf"(?:from|between|de|entre)?\s*{_FISCAL_PREFIX}((?:19|20)\d\d)\s*(?:-|–|to|and|through|thru|a|y|hasta)\s*{_FISCAL_PREFIX}((?:19|20)\d\d)",
+    re.IGNORECASE,
+)
+_SPAN = re.compile(r"\b(?P<n>\d|two|three|four|five|dos|tres|cuatro|cinco)[- ]?(?:year|years|yr|años)\b", re.IGNORECASE)
+_SPAN_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5}
+_QUARTER = re.compile(
+    r"\bq([1-4])\b|\b([1-4])q\b|\b(first|second|third|fourth|1st|2nd|3rd|4th) (?:fiscal )?quarter\b|"
+    r"\b(primer|segundo|tercer|cuarto) trimestre\b|\bthree months\b|\b([1-4])t\b",
+    re.IGNORECASE,
+)
+_HALF_YEAR = re.compile(r"\b(first half|h1|six months|first six months|26 weeks|primer semestre)\b", re.IGNORECASE)
+_NINE_MONTHS = re.compile(r"\b(nine months|first nine months|39 weeks|nueve meses)\b", re.IGNORECASE)
+_CAGR = re.compile(r"\bcagr\b|compound(ed)? annual growth( rate)?|tasa de crecimiento anual compuesta", re.IGNORECASE)
+_AVERAGE = re.compile(r"\baverage\b|\bmean\b|promedio", re.IGNORECASE)
+_GROWTH = re.compile(r"\bgrowth\b|\bgr[eo]w\b|crecimiento|\bcreci[oó]\b", re.IGNORECASE)
+_CHANGE = re.compile(
+    r"year[- ]over[- ]year|\byoy\b|\bchange\b|\bchanged\b|\bincrease[ds]?\b|\bdecrease[ds]?\b|\bvariaci[oó]n\b|\bcambi[oó]\b",
+    re.IGNORECASE,
+)
+_RATIO_OF = re.compile(
+    r"(?P<a>.+?)\s+(?:as\s+an?\s+)?(?:%|percent(?:age)?|share|ratio|proportion)\s+(?:of|to)\s+(?P<b>.+)"
+    r"|(?:ratio|proportion)\s+of\s+(?P<a2>.+?)\s+(?:to|over|and)\s+(?P<b2>.+)"
+    r"|(?P<a3>.+?)\s+(?:divided by|over|/)\s+(?P<b3>.+)"
+    r"|(?P<a4>.+?)\s+(?:como|en)\s+(?:%|porcentaje)\s+de\s+(?:las?\s+|los\s+)?(?P<b4>.+)",
+    re.IGNORECASE,
+)
+_MARGIN_OF = re.compile(r"(?P<a>.+?)\s*%?\s*margin\b", re.IGNORECASE)
+# Evidence that the question is about a part of the company or a measure the statements do not print.
+_PART_WORDS = re.compile(
+    r"\b(segments?|divisions?|business (units?|lines?)|product (lines?|categor(y|ies))|categor(y|ies)|brands?|"
+    r"regions?|regional|geograph\w*|countr(y|ies)|international|domestic|overseas|north america|latin america|"
+    r"europe\w*|asia\w*|china|japan|americas|emea|apac|subsidiar(y|ies)|franchise\w*|per (store|employee)|"
+    r"same[- ]store|comparable (store|sales)|segmentos?|divisi[oó]n|regi[oó]n|productos?|marcas?|filial(es)?|"
+    r"pa[ií]s(es)?)\b",
+    re.IGNORECASE,
+)
+_NOT_PRINTED = re.compile(
+    r"(?<!un)\badjusted\b|non[- ]?gaap|\bcore\b|\borganic\b|constant currency|pro[- ]?forma|\bexcluding\b|"
+    r"\bunderlying\b|\bajustad[oa]\b|\bguidance\b|\bforecast\w*|\bexpected\b|\boutlook\b",
+    re.IGNORECASE,
+)
+# Words that qualify a figure without changing it ("unadjusted operating income", "reported").
+_NEUTRAL_QUALIFIERS = re.compile(
+    r"\b(unadjusted|reported|as reported|gaap|consolidated|amount|value|figure|the|a|an|of|from|in|on|per|company'?s?|"
+    r"year[- ]end|fiscal|year|for|its|their|el|la|los|las|de|del)\b",
+    re.IGNORECASE,
+)
+_ABBREVIATIONS = frozenset(
+    """fy usd us eur eps cogs pp&e ppe ppne d&a sg&a fcf capex dpo dso dio ccc roa roe ebitda ebit gaap yoy cagr p&l
+    r&d q1 q2 q3 q4 h1 h2 ltm ttm ni oi cfo ocf i ii iii""".split()
+)
+_MONTH_NAMES = re.compile(
+    r"^(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?$|^(enero|febrero|marzo|abril|mayo|junio|julio|"
+    r"agosto|septiembre|octubre|noviembre|diciembre)$",
     re.IGNORECASE,
 )
 
 
 @dataclass(frozen=True)
-class FactQuestion:
-    metric: str | None = None
-    numerator: str | None = None  # a line item's wording, for a formula the question gives
-    denominator: str | None = None
-    percent: bool = True
-    growth: bool = False
-    average: bool = False
+class ParsedQuestion:
+    """What a question asks of the facts, and how it wants the answer."""
+
+    target: Expr | None
+    wording: str  # the part of the question that names what is asked
+    years: list[int] = field(default_factory=list)
+    months: int | None = None  # 3 for a quarter, 6 or 9 for a year to date; None for a fiscal year
+    scale: str | None = None  # "millions", "billions", "thousands" when the question asks for one
+    percent: bool = False
+    decimals: int | None = None
+    statements: list[str] = field(default_factory=list)
+    refused: str | None = None  # why the facts must not answer it
+    yes_no: bool = False  # "Does it have an improving margin?": the figures and their direction, no single value
+    # "Is it capital-intensive?": the figures that measure the quality asked about.
+    related: tuple[Expr, ...] = ()
+
+    @property
+    def year(self) -> int | None:
+        return max(self.years) if self.years else None
 
 
-# Words a question about a company-wide figure may hold besides the metric: framing, periods,
-# the statement it reads. Anything else ("iPhone", "segment", "Germany") narrows the question
-# to a part of the company that the statements do not show, so the facts must not answer it.
-FRAMING_WORDS = frozenset(
-    """what was were is are how much many did does do the a an of in on at for as from to by and per its their
-    company company's fiscal year years ended ending end as of total usd dollars million millions billion
-    billions thousand thousands amount value figure reported report shown show according based computed
-    calculated using consolidated statement statements balance sheet income operations earnings cash flow
-    flows financial position comprehensive pay paid cash approximately exact exactly period annual quarter
-    quarterly q1 q2 q3 q4 fy percentage percent share rate ratio margin attributable shareholders
-    stockholders common parent inventory inventories receivable payable equivalents growth average
-    spend spent spending invested
-    cual cuales fue fueron es son el la los las de del en que qué cuanto cuánto cuanta cuántos cuantos
-    monto total año ejercicio fiscal al segun según estado estados resultados""".split()
-)
-_MONTHS = re.compile(
-    r"^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|ene|abr|ago|dic)[a-z]*$|^(enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)$"
-)
-_METRIC_WORDS = frozenset(w for pattern, _ in METRIC_PHRASES for w in re.findall(r"[a-z]{2,}", pattern))
+def _clean(text: str) -> str:
+    return " ".join(text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').split())
 
 
-def _folded_words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9&]+", fold_accents(text).replace("'s", ""))
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in re.split(r"(?<=[.?!])\s+(?=[A-Z¿(])", text) if s.strip()]
 
 
-def unexplained_words(question: str, company_words: frozenset[str] = frozenset()) -> list[str]:
-    """Words of the question that neither name the metric, the company, the period nor the statement."""
-    folded_company = {w for word in company_words for w in _folded_words(word)}
-    return [
-        w
-        for w in _folded_words(question)
-        if not w.isdigit()
-        and not _MONTHS.match(w)
-        and w not in FRAMING_WORDS
-        and w not in _METRIC_WORDS
-        and w not in folded_company
-        and len(w) > 1
-    ]
+def named_years(text: str) -> list[int]:
+    years = {int(y) for y in _YEAR.findall(text)}
+    years |= {2000 + int(y) for y in _SHORT_FY.findall(text)}
+    return sorted(years)
 
 
-def read_question(question: str, company_words: frozenset[str] = frozenset()) -> FactQuestion | None:
-    """What to compute, or None when the question does not ask for a figure of the statements."""
-    custom = _custom_formula(question)
-    if custom is not None:
-        return custom
-    if unexplained_words(question, company_words):
+def _year_range(text: str) -> tuple[int, int] | None:
+    match = _RANGE.search(text)
+    if match is None:
         return None
-    for pattern, metric in _COMPILED:
-        if pattern.search(question):
-            return FactQuestion(
-                metric=metric, growth=bool(_GROWTH.search(question)), average=bool(_AVERAGE.search(question))
+    start, end = int(match.group(1)), int(match.group(2))
+    return (start, end) if start < end else None
+
+
+def _span(text: str) -> int | None:
+    match = _SPAN.search(text)
+    if match is None:
+        return None
+    word = match.group("n").lower()
+    return int(word) if word.isdigit() else _SPAN_WORDS.get(word)
+
+
+def _decimals(text: str) -> int | None:
+    match = _DECIMALS.search(text)
+    if match is None:
+        return None
+    if match.group("whole"):
+        return 0
+    if match.group("tenth"):
+        return 1
+    if match.group("hundredth"):
+        return 2
+    word = (match.group("n") or match.group("es") or "").lower()
+    return int(word) if word.isdigit() else _DECIMAL_WORDS.get(word)
+
+
+def _scale(text: str) -> str | None:
+    match = _SCALE.search(text)
+    if match is None:
+        return None
+    found = (match.group("scale") or match.group("scale2")).lower()
+    return _SCALES.get(found, found)
+
+
+def _months(text: str) -> int | None:
+    if _NINE_MONTHS.search(text):
+        return 9
+    if _HALF_YEAR.search(text):
+        return 6
+    if _QUARTER.search(text):
+        return 3
+    return None
+
+
+def _split(question: str) -> tuple[str, dict[str, str], list[str]]:
+    """(the asking sentence, definitions by name, the other sentences)."""
+    text = _clean(question)
+    if match := _PREAMBLE_END.search(text):
+        text = text[match.end() :].strip()
+    asking = ""
+    definitions: dict[str, str] = {}
+    others: list[str] = []
+    for sentence in _sentences(text):
+        body = sentence.rstrip(".").strip()
+        if not asking and ("?" in body or _ASK_START.match(body)):
+            asking = body
+            continue
+        if match := _DEFINITION.match(body):
+            name = (match.group("name") or match.group("name2") or match.group("name3") or "").strip()
+            expr = (match.group("expr") or match.group("expr2") or match.group("expr3") or "").strip()
+            name = re.sub(r"^(the|el|la)\s+", "", name, flags=re.IGNORECASE)
+            name = TARGET if _PRONOUN.match(name) else name
+            if name and expr:
+                definitions[name.lower()] = expr
+                continue
+        others.append(body)
+    if not asking:
+        asking = others.pop(0) if others else text
+    # "By drawing conclusions from the income statement, what is ...": the ask starts at its verb.
+    if (comma := asking.rfind(",", 0, _ask_position(asking))) > 0:
+        asking = asking[comma + 1 :].strip()
+    return asking, definitions, others
+
+
+def _ask_position(sentence: str) -> int:
+    match = _ASK_START.search(sentence)
+    return match.start() if match and match.start() > 0 else 0
+
+
+class _Resolver:
+    """Phrases of a question → expressions, with the question's own definitions first."""
+
+    def __init__(self, definitions: dict[str, str], company_words: frozenset[str]) -> None:
+        self.definitions = definitions
+        self.company_words = company_words
+        self._depth = 0
+
+    def phrase(self, text: str, allow_line_item: bool = True) -> Expr | None:
+        """One operand: 'average X between FY2019 and FY2020', 'change in X ...', 'FY2020 X', X."""
+        text = without_company(_STATEMENT_NAMES.sub(" ", text))
+        text = re.sub(r"\b(from|in|on|per|according to|as shown in|shown in)\s+the\s*$", "", text.strip(), flags=re.I)
+        text = text.strip(" ,.()")
+        if not text:
+            return None
+        if re.fullmatch(r"\d+(\.\d+)?", text):
+            return Const(float(text))
+        span = _year_range(text)
+        years = named_years(text)
+        bare = _strip_years(text)
+        if _AVERAGE.search(bare):
+            inner = self.phrase(_AVERAGE.sub(" ", bare), allow_line_item)
+            if inner is None:
+                return None
+            return Mean(inner, tuple(range(span[0], span[1] + 1)) if span else None)
+        if re.search(r"\bchange in\b|\bcambio en\b|\bvariaci[oó]n (en|de)\b", bare, re.IGNORECASE):
+            inner = self.phrase(re.sub(r"\b(change|cambio|variaci[oó]n) (in|en|de)\b", " ", bare, flags=re.I))
+            if inner is None:
+                return None
+            return Change(inner, span[0] if span else None, span[1] if span else None)
+        inner = self._named(bare, allow_line_item)
+        if inner is None:
+            return None
+        if len(years) == 1:
+            return AtYear(inner, years[0])
+        return inner
+
+    def _named(self, text: str, allow_line_item: bool) -> Expr | None:
+        text = _ATTRIBUTABLE.sub(" ", text)
+        wording = " ".join(_NEUTRAL_QUALIFIERS.sub(" ", text).split())
+        for name, definition in sorted(self.definitions.items(), key=lambda kv: -len(kv[0])):
+            if _mentions(text, name) and self._depth < 4:
+                self._depth += 1
+                try:
+                    return self.formula(definition)
+                finally:
+                    self._depth -= 1
+        match = metric_match(text)
+        # The line item in the question's own words, function words kept ("earnings from ...").
+        line = LineItem(" ".join(text.split()), pick=best_line_item)
+        if match is None:
+            return line if allow_line_item and wording else None
+        metric = Metric(match[0])
+        if allow_line_item and _leftover(text, match[1]):
+            # "net service sales" is a printed line of its own, not total net sales.
+            return FirstOf((line, metric))
+        return metric
+
+    def formula(self, text: str) -> Expr | None:
+        """An arithmetic formula in words or symbols: 365 * (A) / (B + C), A divided by B."""
+        tokens = _tokens(text)
+        if not tokens:
+            return None
+        parser = _FormulaParser(tokens, self)
+        try:
+            expr = parser.expression()
+        except _FormulaError:
+            return None
+        return expr if parser.done() else None
+
+
+def _mentions(text: str, name: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE) is not None
+
+
+def _strip_years(text: str) -> str:
+    text = _RANGE.sub(" ", text)
+    text = _YEAR.sub(" ", text)
+    text = _SHORT_FY.sub(" ", text)
+    text = re.sub(r"\b(between|from|to|and|in|for|of|at|de|en|entre)\s*$", "", text.strip(), flags=re.I)
+    return " ".join(text.split())
+
+
+def metric_in(text: str) -> str | None:
+    """The metric a phrase names (the first pattern that matches, longest phrasings first)."""
+    found = metric_match(text)
+    return found[0] if found else None
+
+
+def metric_match(text: str) -> tuple[str, str] | None:
+    """(metric, the words that named it)."""
+    for pattern, metric in _METRIC_PATTERNS:
+        if match := pattern.search(text):
+            return metric, match.group(0)
+    return None
+
+
+_ATTRIBUTABLE = re.compile(
+    r"(attributable|available) to (the )?(\w+ )?(common )?(shareholders|stockholders|shareowners|parent|owners)\b.*$"
+    r"|\battributable to [A-Z0-9][\w&.-]*\b",
+    re.IGNORECASE,
+)
+
+
+def _leftover(wording: str, named: str) -> bool:
+    """Whether the wording says more than the metric's name: words of a line item of its own."""
+    rest = _NEUTRAL_QUALIFIERS.sub(" ", re.sub(re.escape(named), " ", wording, count=1, flags=re.IGNORECASE))
+    return bool(re.search(r"[a-z]{3,}", rest, re.IGNORECASE))
+
+
+_OPERATOR_WORDS = re.compile(
+    r"\s+(divided by|multiplied by|times|plus|minus|less|dividido (?:por|entre)|m[aá]s|menos|por)\s+", re.IGNORECASE
+)
+_OPERATOR_MAP = {
+    "divided by": "/", "dividido por": "/", "dividido entre": "/", "multiplied by": "*", "times": "*", "por": "*",
+    "plus": "+", "más": "+", "mas": "+", "minus": "-", "less": "-", "menos": "-",
+}  # fmt: skip
+
+
+def _tokens(text: str) -> list[str]:
+    """Operators, parentheses and operand phrases of a formula, in order."""
+    text = _OPERATOR_WORDS.sub(lambda m: f" {_OPERATOR_MAP[m.group(1).lower()]} ", f" {text} ")
+    text = text.replace("×", "*").replace("÷", "/").replace("−", "-")
+    tokens: list[str] = []
+    current = ""
+    depth_words = 0
+    for char in text:
+        # A hyphen inside words ("long-term", "year-end") is not a minus.
+        if char in "+*/()" or (char == "-" and current[-1:] in {" ", ""}):
+            if current.strip():
+                tokens.append(current.strip())
+            tokens.append(char)
+            current = ""
+        else:
+            current += char
+        depth_words += 0
+    if current.strip():
+        tokens.append(current.strip())
+    return tokens
+
+
+class _FormulaError(Exception):
+    pass
+
+
+class _FormulaParser:
+    """Recursive descent over the tokens: expression := term (('+'|'-') term)*, and so on."""
+
+    def __init__(self, tokens: list[str], resolver: _Resolver) -> None:
+        self.tokens = tokens
+        self.position = 0
+        self.resolver = resolver
+
+    def done(self) -> bool:
+        return self.position == len(self.tokens)
+
+    def _peek(self) -> str | None:
+        return self.tokens[self.position] if self.position < len(self.tokens) else None
+
+    def _take(self) -> str:
+        token = self._peek()
+        if token is None:
+            raise _FormulaError("unexpected end")
+        self.position += 1
+        return token
+
+    def expression(self) -> Expr:
+        node = self.term()
+        while self._peek() in {"+", "-"}:
+            op = self._take()
+            node = BinOp(op, node, self.term())
+        return node
+
+    def term(self) -> Expr:
+        node = self.factor()
+        while self._peek() in {"*", "/"}:
+            op = self._take()
+            node = BinOp(op, node, self.factor())
+        return node
+
+    def factor(self) -> Expr:
+        part = self._take()
+        if part == "(":
+            node = self.expression()
+            if self._take() != ")":
+                raise _FormulaError("unbalanced parenthesis")
+            return node
+        if part == "-":
+            return BinOp("*", Const(-1.0), self.factor())
+        if part in {"+", "*", "/", ")"}:
+            raise _FormulaError(f"unexpected {part}")
+        operand = self.resolver.phrase(part)
+        if operand is None:
+            raise _FormulaError(f"unknown operand {part!r}")
+        return operand
+
+
+def _target(asking: str, resolver: _Resolver, years: list[int], percent: bool) -> Expr | None:
+    """The expression the asking sentence names, with its average, change or growth."""
+    if match := _SHARE_OF.search(asking):
+        part, whole = resolver.phrase(match.group("part")), resolver.phrase(match.group("whole"))
+        if part is None or whole is None:
+            return None
+        return BinOp("*", BinOp("/", part, whole), Const(100.0))
+    if match := (_INLINE_FORMULA.search(asking) or _PAREN_FORMULA.search(asking)):
+        custom = resolver.formula(match.group("expr"))
+        if custom is not None:
+            # "the effective tax rate, computed as A divided by B": a rate is a percentage.
+            named = metric_in(_INLINE_FORMULA.sub(" ", _PAREN_FORMULA.sub(" ", asking)))
+            as_percent = percent or (named is not None and DEFINITIONS[named].unit == "%")
+            return BinOp("*", custom, Const(100.0)) if as_percent and custom.kind != "%" else custom
+    aliases = frozenset(a.lower() for a in re.findall(r"\(\s*([A-Za-z&]{2,8})\s*\)", asking)) | {TARGET}
+    subject = _subject(asking)
+    span = _year_range(subject)
+    bare = _strip_years(subject)
+    if _CAGR.search(bare):
+        inner = _simple(_CAGR.sub(" ", bare), resolver, percent, aliases)
+        start, end = span or _span_years(bare, years)
+        return None if inner is None or start is None or end is None else CompoundGrowth(inner, start, end)
+    if _AVERAGE.search(bare) and (span or _span(bare)) and not resolver.definitions.get(bare.lower()):
+        inner = _simple(_AVERAGE.sub(" ", _SPAN.sub(" ", bare)), resolver, percent, aliases)
+        start, end = span or _span_years(bare, years)
+        if inner is None or start is None or end is None:
+            return None
+        return Mean(inner, tuple(range(start, end + 1)))
+    if _GROWTH.search(bare) or _CHANGE.search(bare):
+        inner = _simple(_CHANGE.sub(" ", _GROWTH.sub(" ", bare)), resolver, percent, aliases)
+        if inner is None:
+            return None
+        start, end = span or (None, None)
+        as_percent = bool(_GROWTH.search(bare)) or (percent and inner.kind == "amount")
+        return Change(inner, start, end, percent=as_percent)
+    return _simple(bare, resolver, percent, aliases)
+
+
+def _span_years(text: str, years: list[int]) -> tuple[int | None, int | None]:
+    span = _span(text)
+    if not years:
+        return None, None
+    end = max(years)
+    if len(years) >= 2:
+        return min(years), end
+    return (end - span + 1, end) if span else (None, None)
+
+
+def _simple(text: str, resolver: _Resolver, percent: bool, aliases: frozenset[str] = frozenset()) -> Expr | None:
+    """A defined name, a formula, 'A as a % of B', 'A margin', a metric, or a line item."""
+    text = re.sub(r"\b(of|in|for|de|en|the|el|la|los|las)\s*$", "", text.strip(), flags=re.I).strip(" ,")
+    text = re.sub(r"^((of|in|the|de|en)\s+)+", "", text, flags=re.I)
+    plain = " ".join(_NEUTRAL_QUALIFIERS.sub(" ", text).split()).lower()
+    for name in sorted(resolver.definitions, key=len, reverse=True):
+        if plain == " ".join(_NEUTRAL_QUALIFIERS.sub(" ", name).split()) or (name in aliases and name == TARGET):
+            return resolver.phrase(name)
+    if re.search(r"\w\s+[-+*/]\s+\w", text):
+        formula = resolver.formula(text)
+        if formula is not None:
+            return formula
+    metric = metric_in(text)
+    if (match := _RATIO_OF.fullmatch(text)) and not (metric and _is_named_ratio(metric)):
+        a = match.group("a") or match.group("a2") or match.group("a3") or match.group("a4")
+        b = match.group("b") or match.group("b2") or match.group("b3") or match.group("b4")
+        numerator, denominator = resolver.phrase(a), resolver.phrase(b)
+        if numerator is not None and denominator is not None:
+            ratio: Expr = BinOp("/", numerator, denominator)
+            return BinOp("*", ratio, Const(100.0)) if percent or "%" in text or "percent" in text.lower() else ratio
+    if match := _MARGIN_OF.fullmatch(text):
+        # "unadjusted EBITDA % margin": the question's own EBITDA, or an amount metric, over revenue.
+        base = match.group("a").strip()
+        defined = _defined_name(base, resolver, aliases)
+        if defined is not None:
+            return BinOp("*", BinOp("/", resolver.phrase(defined) or Const(0.0), Metric("revenue")), Const(100.0))
+        if metric is not None and not _is_named_ratio(metric):
+            return BinOp("*", BinOp("/", Metric(metric), Metric("revenue")), Const(100.0))
+    defined = _defined_name(text, resolver, aliases)
+    if defined is not None:
+        return resolver.phrase(defined)
+    if metric is not None:
+        return Metric(metric)
+    return None
+
+
+def _defined_name(text: str, resolver: _Resolver, aliases: frozenset[str]) -> str | None:
+    """The name of one of the question's own definitions that `text` mentions (longest first)."""
+    for name in sorted(resolver.definitions, key=len, reverse=True):
+        if _mentions(text, name) or name in aliases:
+            return name
+    return None
+
+
+def _is_named_ratio(metric: str) -> bool:
+    return DEFINITIONS[metric].unit != "amount"
+
+
+def _subject(asking: str) -> str:
+    """The asking sentence less its question words, company, units and statement names."""
+    text = _STATEMENT_NAMES.sub(" ", asking)
+    text = _SCALE.sub(" ", text)
+    text = re.sub(r"\((?:[^()]*?)\)", lambda m: " " if _is_instruction(m.group(0)) else m.group(0), text)
+    text = re.sub(r"\((?:using|use|based on|from|including|with)\b[^()]*\)", " ", text, flags=re.IGNORECASE)
+    # "(unadjusted EBITDA)", "(CCC)": another name for what was just said.
+    text = re.sub(r"\(([^()]{2,40})\)", lambda m: " " if _is_alias(m.group(1)) else m.group(0), text)
+    text = re.sub(
+        r"^[¿¡\s]*(?:(?:please|kindly)\s+)?(?:(?:give|tell|provide|state|show|find|calculate|compute)(?:\s+me)?\s+)?"
+        r"(?:what|how much|how many|which|cu[aá]l(?:es)?|cu[aá]nto|cu[aá]ntos|cu[aá]nta|qu[eé])?\b\s*"
+        r"(?:is|was|were|are|did|does|fue|fueron|es|son|ha sido)?\s*(?:the|el|la|los|las)?\s*",
+        "",
+        text.strip(),
+        flags=re.IGNORECASE,
+    )
+    text = re.sub(
+        r"^(?i:does|did|do|has|have|had|is|was|were|are)\s+(?:[A-Z0-9][\w&.\-]*\s+){0,4}(?i:have|had|has|been|got|seen)?\s*(?i:an?|the|any)?\s*",
+        "",
+        text.strip(),
+    )
+    text = re.sub(
+        r"\b(improv\w*|declin\w*|deteriorat\w*|profile|positive|negative|based on|data|trend|or)\b",
+        " ",
+        text,
+        flags=re.I,
+    )
+    text = re.sub(r"\b(?:year[- ]end|as of|at the end of|al cierre de)\b", " ", text, flags=re.IGNORECASE)
+    text = without_company(text)
+    text = re.sub(r"\b(for|of|de|del|para)\s+[A-Z][\w&.\-]*(?:\s+[A-Z][\w&.\-]*)*\s*[?]?$", " ", text.strip())
+    text = re.sub(r"\b(round\w*|answer|respond)\b.*$", " ", text, flags=re.IGNORECASE)
+    # "computed from net revenue and cost of sales": how, not what.
+    text = re.sub(
+        r",?\s*\b(computed|calculated|derived|based|using|calculad[oa]|usando)\b\s*(from|using|on|with|as|de|con)?\b.*$",
+        " ",
+        text,
+        flags=re.IGNORECASE,
+    )
+    return " ".join(text.replace("?", " ").split())
+
+
+_POSSESSIVE_NAME = re.compile(r"(?:\b[A-Z0-9][\w&.\-]*\s+){0,4}[A-Z0-9][\w&.\-]*(?:'s|s')(?=\s|$|[,?])")
+_NAME_AFTER_VERB = re.compile(r"\b(did|does|do|has|have|had)\s+(?:[A-Z0-9][\w&.\-]*\s+){1,4}(?=[a-z])")
+
+
+def without_company(text: str) -> str:
+    """The company out of a phrase: in the possessive ("American Water Works' revenues", "Best
+    Buy's"), as the subject of a verb ("did Apple pay"), and "attributable to" its owners."""
+    text = _POSSESSIVE_NAME.sub(" ", text)
+    text = _NAME_AFTER_VERB.sub(lambda m: f"{m.group(1)} ", text)
+    return " ".join(_ATTRIBUTABLE.sub(" ", text).split())
+
+
+def _is_alias(inside: str) -> bool:
+    words = inside.split()
+    return len(words) <= 4 and (metric_in(inside) is not None or bool(re.fullmatch(r"[A-Z&]{2,8}", inside.strip())))
+
+
+def _is_instruction(parenthetical: str) -> bool:
+    return bool(
+        _SCALE.search(parenthetical)
+        or _DECIMALS.search(parenthetical)
+        or _PERCENT.search(parenthetical)
+        or re.search(r"round|answer|formerly|previously|known as|year ended|as a %", parenthetical, re.IGNORECASE)
+        or re.fullmatch(r"\(\s*[A-Z]{2,6}\s*\)", parenthetical)
+        or _MONTH_NAMES.match(parenthetical.strip("()").split(" ")[0] if parenthetical.strip("()") else "")
+    )
+
+
+def part_of_company(asking: str, company_words: frozenset[str]) -> str | None:
+    """Positive evidence that the question is about a part of the company (or an unprinted
+    measure): segment, product or region words, or a proper name that is not the company's."""
+    text = _subject(asking)
+    if match := _PART_WORDS.search(text):
+        return match.group(0)
+    if match := _NOT_PRINTED.search(text):
+        return match.group(0)
+    folded_company = {fold_accents(w) for w in company_words}
+    for raw in re.findall(r"[\w&.'-]+", text):
+        word = raw.strip(".'-")
+        if not word or word.endswith("'s") or raw.endswith("'s"):
+            continue
+        plain = fold_accents(word)
+        if plain in folded_company or plain in _ABBREVIATIONS or _MONTH_NAMES.match(word) or plain.isdigit():
+            continue
+        if re.fullmatch(r"(fy|q[1-4]|h[12])?'?\d{2,4}(q[1-4])?", plain):
+            continue
+        # 'iPhone', 'AWS', 'Services': capitals inside a sentence name something.
+        if any(c.isupper() for c in word[1:]) or (word[0].isupper() and metric_in(word) is None):
+            if _metric_word(word):
+                continue
+            return str(word)
+    return None
+
+
+def _metric_word(word: str) -> bool:
+    """A capitalised word that belongs to a metric's name ("EBITDA", "Net Income")."""
+    plain = word.lower()
+    return any(plain in pattern.pattern.lower() for pattern, _ in _METRIC_PATTERNS) or plain in _STOP_CAPITALS
+
+
+_STOP_CAPITALS = frozenset("the a an what how which is was were are fiscal year total net gross usd i".split())
+
+
+def parse_question(question: str, company_words: frozenset[str] = frozenset()) -> ParsedQuestion:
+    asking, definitions, _ = _split(question)
+    whole = _clean(question)
+    percent = bool(_PERCENT.search(whole))
+    statements = sorted({m.group(0).lower() for m in _STATEMENT_NAMES.finditer(whole)})
+    subject_years = named_years(_strip_definitions(asking))
+    years = subject_years or named_years(asking)
+    months = _months(asking)
+    resolver = _Resolver(definitions, company_words)
+    scale, decimals = _scale(whole), _decimals(whole)
+    refused = part_of_company(_without_definitions_text(asking, definitions), company_words)
+    if refused is not None:
+        return ParsedQuestion(None, asking, years, months, scale, percent, decimals, statements, refused)
+    if _WHY.search(asking):
+        return ParsedQuestion(None, asking, years, months, scale, percent, decimals, statements, "asks why")
+    target = _target(asking, resolver, years, percent)
+    if target is None:
+        related = _concept_figures(asking)
+        if related:
+            return ParsedQuestion(
+                None, asking, years, months, scale, percent, decimals, statements, None, True, related
             )
-    return None
+    core = target.expr if isinstance(target, Change | Mean | CompoundGrowth) else target
+    if isinstance(core, Metric) and _unexplained(_subject(asking), core) > MAX_UNEXPLAINED_WORDS:
+        return ParsedQuestion(None, asking, years, months, scale, percent, decimals, statements, "asks more")
+    yes_no = bool(_YES_NO.match(asking))
+    return ParsedQuestion(target, asking, years, months, scale, percent, decimals, statements, None, yes_no)
 
 
-def _custom_formula(question: str) -> FactQuestion | None:
-    if match := _DIVIDED.search(question):
-        return FactQuestion(numerator=match.group("a"), denominator=match.group("b"), percent=_is_percent(question))
-    if match := _SLASH.search(question):
-        return FactQuestion(numerator=match.group("a"), denominator=match.group("b"), percent=_is_percent(question))
-    if match := _SHARE_OF.search(question):
-        return FactQuestion(numerator=match.group("part"), denominator=match.group("whole"), percent=True)
-    return None
+# Analysts' words for a quality of the business, and the figures that measure it.
+CONCEPTS: list[tuple[re.Pattern[str], tuple[Expr, ...]]] = [
+    (
+        re.compile(r"capital[- ]intensive|capital intensity|asset[- ](heavy|light)|intensiv\w+ en capital", re.I),
+        (Metric("capex_pct_revenue"), Metric("fixed_asset_turnover"), Metric("roa")),
+    ),
+    (
+        re.compile(r"\bliquid(ity)?\b|short[- ]term (obligations|liabilities)|\bliquidez\b", re.I),
+        (Metric("current_ratio"), Metric("quick_ratio"), Metric("working_capital")),
+    ),
+    (
+        re.compile(r"\bleverage(d)?\b|indebted\w*|\bsolven\w*|debt (burden|load)|apalancamiento|endeudamiento", re.I),
+        (Metric("debt_to_equity"), Metric("interest_coverage")),
+    ),
+    (
+        re.compile(r"high[- ]growth|growth company|\bgrowing\b|alto crecimiento", re.I),
+        (Change(Metric("revenue"), percent=True), Change(Metric("net_income"), percent=True)),
+    ),
+    (
+        re.compile(r"\bprofitab\w*|\brentab\w*", re.I),
+        (Metric("gross_margin"), Metric("operating_margin"), Metric("net_margin")),
+    ),
+]
 
 
-def _is_percent(question: str) -> bool:
-    return bool(re.search(r"percent|%|rate|margin|share|porcentaje|tasa", question, re.IGNORECASE))
+def _concept_figures(asking: str) -> tuple[Expr, ...]:
+    for pattern, figures in CONCEPTS:
+        if pattern.search(asking):
+            return figures
+    return ()
+
+
+# A question about causes wants the filing's explanation, not the figure.
+_WHY = re.compile(
+    r"\bwhy\b|what (drove|caused|explains)|\bdrivers?\b|\breasons?\b|\bexplain\w*|por qu[eé]|\bmotivo", re.IGNORECASE
+)
+MAX_UNEXPLAINED_WORDS = 3
+
+
+def _unexplained(subject: str, target: Metric) -> int:
+    """Content words of the subject beyond the metric's own name: a long remainder means the
+    question asks something else about the figure (an event, a comparison, a part)."""
+    named = metric_match(subject)
+    rest = re.sub(re.escape(named[1]), " ", subject, count=1, flags=re.IGNORECASE) if named else subject
+    rest = _strip_years(_NEUTRAL_QUALIFIERS.sub(" ", _CHANGE.sub(" ", _GROWTH.sub(" ", rest))))
+    return len(re.findall(r"[^\W\d_]{3,}", rest))
+
+
+_YES_NO = re.compile(
+    r"^\s*(does|did|do|has|have|had|is|was|were|are|can|could|ha|hay|tiene|tuvo|es|fue)\b", re.IGNORECASE
+)
+
+
+def search_text(question: str) -> str:
+    """The words worth searching for: the asking sentence and the definitions it gives, with
+    the names of the statements it points to, but not its role-play, rounding or unit
+    instructions (a long preamble would otherwise outweigh the line item it asks about)."""
+    asking, definitions, others = _split(question)
+    statements = {m.group(0) for m in _STATEMENT_NAMES.finditer(" ".join(others))}
+    asking = re.sub(r"\((?:[^()]*?)\)", lambda m: " " if _is_instruction(m.group(0)) else m.group(0), asking)
+    parts = [asking, *definitions.values(), *sorted(statements)]
+    text = " ".join(p for p in parts if p)
+    return text if len(text) >= MIN_SEARCH_CHARS else _clean(question)
+
+
+MIN_SEARCH_CHARS = 12
+
+
+def _strip_definitions(text: str) -> str:
+    return _INLINE_FORMULA.sub(" ", _PAREN_FORMULA.sub(" ", text))
+
+
+def _without_definitions_text(asking: str, definitions: dict[str, str]) -> str:
+    text = _strip_definitions(asking)
+    for name in definitions:
+        text = re.sub(re.escape(name), " ", text, flags=re.IGNORECASE)
+    return text
 
 
 def best_line_item(wording: str, labels: Sequence[str]) -> str | None:

@@ -15,11 +15,11 @@ from enterprise.auth.models import User
 from enterprise.documents import repository as documents
 from enterprise.documents.models import Document
 from enterprise.finance import repository
-from enterprise.finance.answers import answer_from_facts
+from enterprise.finance.answers import answer_from_facts, related_figures
 from enterprise.finance.checks import failed_statements, run_checks
 from enterprise.finance.metrics import DEFINITIONS, FactBook, MetricValue, compute
 from enterprise.finance.models import FinancialFact, StatementCheck
-from enterprise.finance.statements import StatementTable, extract_facts, primary_statement_pages
+from enterprise.finance.statements import StatementTable, extract_facts, is_quarterly_report, primary_statement_pages
 from shared.errors import InvalidInputError
 
 
@@ -40,7 +40,8 @@ def extract_document_facts(session: Session, document: Document, titles: dict[in
         for t in documents.tables_of(session, document.enterprise_id, document.id)
         if t.page in kinds
     ]
-    drafts = extract_facts(tables, kinds)
+    cover = documents.first_pages_text(session, document.enterprise_id, document.id)
+    drafts = extract_facts(tables, kinds, quarterly=is_quarterly_report(cover))
     results = run_checks(drafts)
     failed = failed_statements(results)
     rows: list[FinancialFact | StatementCheck] = [
@@ -169,8 +170,14 @@ def statements_of(session: Session, user: User, document_id: object) -> Document
 
 @dataclass(frozen=True)
 class AnsweredFromFacts:
+    """One exact figure (`exact`), or the figures a reasoned answer rests on."""
+
     document: Document
-    answer: MetricValue
+    answers: list[MetricValue]
+
+    @property
+    def exact(self) -> bool:
+        return len(self.answers) == 1 and self.answers[0].previous is None
 
 
 def answer_question(
@@ -191,7 +198,10 @@ def answer_question(
         book = FactBook([f for f in facts if f.document_id == document.id])
         answer = answer_from_facts(question, book, years, company_words)
         if answer is not None:
-            return AnsweredFromFacts(document, answer)
+            return AnsweredFromFacts(document, [answer])
+        related = related_figures(question, book, years, company_words)
+        if related:
+            return AnsweredFromFacts(document, related)
     return None
 
 

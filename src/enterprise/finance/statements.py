@@ -7,7 +7,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from enterprise.finance.synonyms import canonical_metric
+from enterprise.finance.metrics import period_months
+from enterprise.finance.synonyms import PREFERRED_LINES, canonical_metric
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 PER_SHARE = re.compile(r"per\s+(common\s+)?share|per\s+diluted|per\s+basic|earnings\s+per|\beps\b", re.IGNORECASE)
@@ -42,16 +43,30 @@ def statement_kind(title: str) -> str | None:
 
 
 def primary_statement_pages(titles: dict[int, str]) -> dict[int, str]:
-    """Page → kind for the first run of consecutive pages of each kind; a later look-alike
-    (a note titled "...Cash Flows Reconciliation") is not the statement."""
+    """Page → kind for the statements themselves: the pages of the cluster that holds the most
+    kinds of statement (they are printed together), the first run of consecutive pages of each
+    kind in it; a look-alike elsewhere (a note titled "...Cash Flows Reconciliation", an MD&A
+    table that refers to the statement of cash flows) is not the statement."""
     kinds = {page: statement_kind(title) for page, title in titles.items()}
+    pages = sorted(p for p, k in kinds.items() if k is not None)
+    clusters: list[list[int]] = []
+    for page in pages:
+        if clusters and page - clusters[-1][-1] <= CLUSTER_GAP:
+            clusters[-1].append(page)
+        else:
+            clusters.append([page])
+    best = max(clusters, key=lambda c: (len({kinds[p] for p in c}), -c[0]), default=[])
     chosen: dict[int, str] = {}
     for kind in {k for k in kinds.values() if k is not None}:
-        page = min(p for p, k in kinds.items() if k == kind)
+        in_best = [p for p in best if kinds[p] == kind]
+        page = min(in_best) if in_best else min(p for p, k in kinds.items() if k == kind)
         while kinds.get(page) == kind:
             chosen[page] = kind
             page += 1
     return dict(sorted(chosen.items()))
+
+
+CLUSTER_GAP = 3
 
 
 @dataclass(frozen=True)
@@ -91,13 +106,91 @@ class FactDraft:
         return self.value * factor
 
 
+HEADER_SEARCH_ROWS = 6
+# A heading cell over a column: a year, a month, a day of a date ("31,"), or words without figures.
+_HEADER_CELL = re.compile(
+    r"^\s*(?:fiscal\s+)?(19|20)\d\d\s*$|^\s*\d{1,2},?\s*$|[a-z]{3,}|^\D*$",
+    re.IGNORECASE,
+)
+
+
+def header_cells(table: StatementTable) -> list[str]:
+    """The column headings: the header row, each column joined with the dated cells of the
+    title rows above the first figure (a header printed under the statement's own title)."""
+    width = max((len(r) for r in table.rows), default=len(table.header))
+    cells = [table.header[i] if i < len(table.header) else "" for i in range(width)]
+    for row, values in list(zip(table.rows, table.values, strict=False))[:HEADER_SEARCH_ROWS]:
+        if any(v is not None for v in values[1:]) and not all(_HEADER_CELL.search(c) for c in row[1:] if c.strip()):
+            break
+        for index in range(1, min(width, len(row))):
+            if row[index].strip():
+                cells[index] = f"{cells[index]} {row[index]}".strip()
+        # "In millions, except per share amounts 2018": a year run into the label cell.
+        if row and width > 1 and (tail := _TRAILING_YEAR.search(row[0])) and not _YEAR.search(cells[1]):
+            cells[1] = f"{cells[1]} {tail.group(1)}".strip()
+    return _shift_to_figures(table, cells)
+
+
+_DATE_PART = re.compile(r"^\s*((19|20)\d\d|\d{1,2},?)\s*$")
+_TRAILING_YEAR = re.compile(r"\s((?:19|20)\d\d)\s*$")
+
+
+def _shift_to_figures(table: StatementTable, cells: list[str]) -> list[str]:
+    """A heading that sits over a column with no figures belongs to the next column that has
+    figures and no heading (the layout model split one printed column in two)."""
+    # Two figures make a column of figures (a "31," of a date in the heading rows does not).
+    filled = [
+        sum(
+            1
+            for row, values in zip(table.rows, table.values, strict=False)
+            if index < len(values) and values[index] is not None and not _DATE_PART.match(row[index])
+        )
+        >= 2
+        for index in range(len(cells))
+    ]
+    shifted = list(cells)
+    for index in range(1, len(cells) - 1):
+        if (
+            _YEAR.search(shifted[index])
+            and not filled[index]
+            and filled[index + 1]
+            and not _YEAR.search(shifted[index + 1])
+        ):
+            shifted[index + 1], shifted[index] = f"{shifted[index + 1]} {shifted[index]}".strip(), ""
+    return shifted
+
+
+_DURATION_PHRASE = re.compile(
+    r"\b(three|six|nine|twelve|thirteen|twenty[- ]six|thirty[- ]nine|fifty[- ]two|fifty[- ]three|\d{1,2})"
+    r"[- ](months?|weeks?)\b(\s+ended)?|\bquarter(\s+ended)?\b|\byears?\s+ended\b",
+    re.IGNORECASE,
+)
+
+
+def with_durations(headers: list[str]) -> list[str]:
+    """Each column's heading with the length of its period. A quarterly report prints "Three
+    Months Ended" once over its two columns and "Six Months Ended" over the next two: the
+    phrases, in order, split the value columns into equal groups."""
+    phrases = [m.group(0) for cell in headers[1:] for m in _DURATION_PHRASE.finditer(cell)]
+    columns = len(headers) - 1
+    if not phrases or columns % len(phrases):
+        return headers
+    size = columns // len(phrases)
+    result = [headers[0]]
+    for index, cell in enumerate(headers[1:]):
+        phrase = phrases[index // size]
+        result.append(cell if _DURATION_PHRASE.search(cell) else f"{phrase} {cell}".strip())
+    return result
+
+
 def column_years(table: StatementTable) -> list[int | None]:
     """The fiscal year of each value column, from its header, else from the table's title."""
     width = max((len(r) for r in table.rows), default=len(table.header))
     years: list[int | None] = []
     title_years = [int(y) for y in _YEAR.findall(table.title)]
+    header = header_cells(table)
     for index in range(1, width):
-        cell = table.header[index] if index < len(table.header) else ""
+        cell = header[index] if index < len(header) else ""
         found = _YEAR.findall(cell)
         if found:
             years.append(int(found[-1]))
@@ -112,16 +205,57 @@ def _is_heading(row: list[str], values: list[float | None]) -> bool:
     return bool(row and row[0].strip()) and all(v is None for v in values[1:])
 
 
-def facts_from_table(table: StatementTable, kind: str) -> list[FactDraft]:
+_FORM_10Q = re.compile(r"form\s*10\s*-?\s*q\b", re.IGNORECASE)
+_FORM_10K = re.compile(r"form\s*10\s*-?\s*k\b", re.IGNORECASE)
+
+
+def is_quarterly_report(cover: str) -> bool:
+    """A Form 10-Q by its cover (a 10-K's cover names the quarterly report only as an unticked box)."""
+    return bool(_FORM_10Q.search(cover)) and not _FORM_10K.search(cover)
+
+
+UNSTATED_LENGTH = "Period of unstated length"
+QUARTER = "Three months ended"
+
+
+def _flow_durations(headers: list[str], years: list[int | None], quarterly: bool) -> list[str]:
+    """Columns of a quarterly report's flow statement whose length is not printed over them.
+
+    The same year in two columns means two lengths of one year (the quarter first, by the
+    convention of quarterly reports, then the year to date); in a quarterly report a column
+    of no stated length is never taken for a whole fiscal year.
+    """
+    repeated = len([y for y in years if y]) > len({y for y in years if y})
+    if not (quarterly or repeated) or any(_DURATION_PHRASE.search(h) for h in headers[1:]):
+        return headers
+    seen: set[int] = set()
+    first_group = repeated
+    result = [headers[0]]
+    for cell, year in zip(headers[1:], years, strict=False):
+        if year is not None and year in seen:
+            first_group = False
+        result.append(f"{QUARTER if first_group else UNSTATED_LENGTH} {cell}".strip())
+        if year is not None:
+            seen.add(year)
+    return result
+
+
+def facts_from_table(table: StatementTable, kind: str, quarterly: bool = False) -> list[FactDraft]:
     if kind == StatementKind.EQUITY:
         return []  # columns are components of equity, not periods
     years = column_years(table)
     if not any(years):
         return []
+    headers = with_durations(header_cells(table))
+    if kind != StatementKind.BALANCE:
+        headers = _flow_durations(headers, years, quarterly)
     facts: list[FactDraft] = []
     section = ""
     for row_index, (row, values) in enumerate(zip(table.rows, table.values, strict=False)):
         label = " ".join(row[0].split()) if row else ""
+        if not label and section and any(v is not None for v in values[1:]):
+            # An unlabelled line of figures closing a section is its total ("Revenues" → the sum).
+            label = f"Total {section.lower()}"
         if not label:
             continue
         if _is_heading(row, values):
@@ -135,7 +269,7 @@ def facts_from_table(table: StatementTable, kind: str) -> list[FactDraft]:
             year = years[column - 1] if column - 1 < len(years) else None
             if value is None or year is None:
                 continue
-            header = table.header[column] if column < len(table.header) else str(year)
+            header = headers[column] if column < len(headers) else str(year)
             facts.append(
                 FactDraft(
                     statement=kind,
@@ -157,25 +291,35 @@ def facts_from_table(table: StatementTable, kind: str) -> list[FactDraft]:
 
 
 def _first_per_metric(facts: list[FactDraft]) -> list[FactDraft]:
-    """A canonical metric names one line per period: the first printed (later lines with the
-    same meaning, such as a second 'Net income' in a reconciliation, keep their label only)."""
-    seen: set[tuple[str, int]] = set()
-    result = []
-    for fact in facts:
-        if fact.metric is not None:
-            key = (fact.metric, fact.fiscal_year)
-            if key in seen:
-                fact = FactDraft(**{**fact.__dict__, "metric": None})
-            else:
-                seen.add(key)
-        result.append(fact)
-    return result
+    """A canonical metric names one line per period: the preferred line (`PREFERRED_LINES`),
+    else the first printed (later lines with the same meaning, such as a second 'Net income'
+    in a reconciliation, keep their label only). A quarter and the year to date of the same
+    fiscal year are different periods."""
+    chosen: dict[tuple[str, int, int | None], int] = {}
+    for index, fact in enumerate(facts):
+        if fact.metric is None:
+            continue
+        key = (fact.metric, fact.fiscal_year, period_months(fact.period_label))
+        if key not in chosen or (_preferred(fact) and not _preferred(facts[chosen[key]])):
+            chosen[key] = index
+    winners = set(chosen.values())
+    return [
+        fact if fact.metric is None or index in winners else FactDraft(**{**fact.__dict__, "metric": None})
+        for index, fact in enumerate(facts)
+    ]
 
 
-def extract_facts(tables: Sequence[StatementTable], kinds: dict[int, str]) -> list[FactDraft]:
+def _preferred(fact: FactDraft) -> bool:
+    pattern = PREFERRED_LINES.get(fact.metric or "")
+    return bool(pattern and pattern.search(fact.line_item))
+
+
+def extract_facts(tables: Sequence[StatementTable], kinds: dict[int, str], quarterly: bool = False) -> list[FactDraft]:
+    """Facts of the statement tables; `quarterly` for a quarterly report, whose flow columns
+    are never a whole fiscal year unless their heading says so."""
     facts: list[FactDraft] = []
     for table in tables:
         kind = kinds.get(table.page)
         if kind is not None:
-            facts.extend(facts_from_table(table, kind))
+            facts.extend(facts_from_table(table, kind, quarterly))
     return _first_per_metric(facts)

@@ -42,6 +42,12 @@ SYNONYMS: list[Synonym] = [
     ),
     Synonym("interest_expense", (INCOME,), _p(r"interest expense( net)?")),
     Synonym(
+        "sga",
+        (INCOME,),
+        _p(r"(total )?(selling|marketing),? general (and|&) administrative( expenses?)?|sg&a( expenses?)?"),
+    ),
+    Synonym("research_development", (INCOME,), _p(r"(total )?research (and|&) development( expenses?| costs)?|r&d")),
+    Synonym(
         "income_before_tax",
         (INCOME,),
         _p(
@@ -56,7 +62,11 @@ SYNONYMS: list[Synonym] = [
         ),
     ),
     Synonym(
-        "net_income", (INCOME,), _p(r"net (income|earnings)( loss)?( attributable to [a-z0-9 ]+)?|net income loss")
+        "net_income",
+        (INCOME,),
+        _p(
+            r"net (income|earnings)( loss)?( attributable to (?!non-?controlling|minority)[a-z0-9 &.-]+)?|net income loss|net (income|earnings)( loss)? available to common (stockholders|shareholders)"
+        ),
     ),
     Synonym(
         "eps_diluted",
@@ -90,7 +100,7 @@ SYNONYMS: list[Synonym] = [
         "capex",
         (CASH_FLOW,),
         _p(
-            r"(purchases|acquisitions?|payments for (the )?acquisitions?|additions to|investments? in) (of )?property,? (plant )?(and|&) equipment.*|capital expenditures"
+            r"(purchases?|acquisitions?|additions to|investments? in|expenditures for|payments for( the)?( acquisitions?| purchases?)?)( of)? property,? (plant )?(and|&) equipment.*|capital expenditures.*|capital spending|purchases? of (fixed assets|plant and equipment).*"
         ),
     ),
     Synonym(
@@ -109,9 +119,18 @@ SYNONYMS: list[Synonym] = [
     Synonym(
         "receivables",
         (BALANCE,),
-        _p(r"(accounts|trade) receivables?( net)?( less allowance.*)?|accounts and notes receivable( net)?"),
+        _p(
+            r"(accounts|trade) receivables?( net)?( less allowance.*)?|accounts and notes receivable( net)?|receivables( net)?( less allowance.*)?|(trade and other|accounts and other) receivables( net)?"
+        ),
     ),
-    Synonym("payables", (BALANCE,), _p(r"accounts payable")),
+    Synonym("payables", (BALANCE,), _p(r"(trade )?accounts payable( trade)?|trade payables?")),
+    Synonym(
+        "ppe_net",
+        (BALANCE,),
+        _p(
+            r"(total )?(net )?property,? (plant )?(and|&) equipment,? (at cost )?(net|less accumulated depreciation.*)|net property,? (plant )?(and|&) equipment|property,? (plant )?(and|&) equipment net|(total )?property,? (plant )?(and|&) equipment,? net of accumulated depreciation.*"
+        ),
+    ),
     Synonym(
         "long_term_debt",
         (BALANCE,),
@@ -136,6 +155,17 @@ SYNONYMS: list[Synonym] = [
 ]
 
 
+# Where a statement prints several lines of one metric, the line that wins (else the first):
+# the net income that belongs to the parent's shareholders, not the consolidated total.
+PREFERRED_LINES: dict[str, re.Pattern[str]] = {
+    "net_income": re.compile(r"attributable to|available to common", re.IGNORECASE),
+}
+# Lines that look like a metric but belong to someone else: the minority's share of net income.
+EXCLUDED_LINES: dict[str, re.Pattern[str]] = {
+    "net_income": re.compile(r"non-?controlling|minority|redeemable|participating", re.IGNORECASE),
+}
+
+
 def normalize_label(label: str) -> str:
     text = label.lower().replace("’", "'").replace("'", "")
     text = re.sub(r"\(note \d+\)|\(see note.*?\)|\bnote \d+\b", " ", text)
@@ -151,5 +181,8 @@ def canonical_metric(label: str, section: str, statement: str) -> str | None:
             continue
         if synonym.section is not None and not synonym.section.search(heading) and name in {"diluted", "basic"}:
             continue
+        excluded = EXCLUDED_LINES.get(synonym.metric)
+        if excluded is not None and excluded.search(name) and "including" not in name:
+            return None
         return synonym.metric
     return None

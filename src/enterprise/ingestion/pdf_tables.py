@@ -27,10 +27,17 @@ STATEMENT_TITLE = re.compile(
     r"statements?\s*of\s*(operations|income|earnings|cash\s*flows|financial\s*position|comprehensive)",
     re.IGNORECASE,
 )
+# A title line on its own: "INCOME STATEMENTS", "CASH FLOWS STATEMENTS", "BALANCE SHEETS".
+TITLE_LINE = re.compile(
+    r"^\s*(consolidated\s+)?((comprehensive\s+)?(income|earnings|operations|cash\s*flows?)\s+statements?|"
+    r"balance\s+sheets?|statements?\s+of\s+financial\s+position)\s*$",
+    re.IGNORECASE,
+)
 # Statements end with this reference to the notes, continuation pages included.
 STATEMENT_FOOTER = re.compile(r"accompanying\s*notes", re.IGNORECASE)
 _FILLER_CELLS = {"", "$", "%", ")", "(", "€", "£"}
 MIN_NUMERIC_LINES = 20
+INDEX_TITLES = 3
 CANDIDATE_RATIO = 0.35
 
 
@@ -61,12 +68,15 @@ def page_signals(page_number: int, text: str) -> PageSignals:
     numeric = sum(1 for line in lines if parse_number(line) is not None)
     head_lines = [line for line in lines[:8] if len(line) <= 90]
     head, foot = " ".join(head_lines), " ".join(lines[-4:])
-    heading = next((line for line in head_lines if STATEMENT_TITLE.search(line)), None)
+    heading = next((line for line in head_lines if STATEMENT_TITLE.search(line) or TITLE_LINE.match(line)), None)
+    # An index of the financial statements lists their titles with page numbers: not one of them.
+    is_index = sum(1 for line in lines if STATEMENT_TITLE.search(line) and len(line) <= 90) >= INDEX_TITLES
     return PageSignals(
         page=page_number,
         numeric_lines=numeric,
         numeric_ratio=numeric / len(lines) if lines else 0.0,
-        statement_title=bool(STATEMENT_TITLE.search(head) or STATEMENT_FOOTER.search(foot)),
+        statement_title=not is_index
+        and bool(heading or STATEMENT_TITLE.search(head) or STATEMENT_FOOTER.search(foot)),
         heading=heading,
     )
 
@@ -229,7 +239,91 @@ def extract_page_tables(pdf_path: str, page_number: int) -> list[GridTable]:
                     values=[[None, *(parse_number(cell) for cell in row[1:])] for row in rows],
                 )
             )
+        by_lines = line_table(words, page_number, float(page.rect.width), page_scale)
+        if by_lines is not None and _figures(by_lines) > LINE_TABLE_GAIN * sum(_figures(t) for t in tables):
+            # The layout model missed the statement (no table, or one cell holding every label):
+            # the page's own lines, read label then figures, are the better table.
+            return [by_lines]
         return tables
+
+
+LINE_TABLE_GAIN = 1.2
+LINE_TOLERANCE = 3.0
+MIN_LINE_TABLE_ROWS = 8
+
+
+_MERGED_FIGURES = re.compile(r"\d[\d,.]*\)?\s+\$?\s*\(?\d")
+
+
+def _figures(table: GridTable) -> int:
+    """How many labelled figures a table holds; a cell holding two figures (columns merged by
+    the layout model) counts against it."""
+    good = sum(
+        1
+        for row, values in zip(table.rows, table.values, strict=False)
+        if row[0]
+        for value in values[1:]
+        if value is not None
+    )
+    merged = sum(1 for row in table.rows for cell in row[1:] if _MERGED_FIGURES.search(cell))
+    return good - 2 * merged
+
+
+def _visual_lines(words: list[tuple[Any, ...]]) -> list[list[tuple[Any, ...]]]:
+    """Words grouped by the line they sit on (label and figures may be separate text blocks)."""
+    lines: list[list[tuple[Any, ...]]] = []
+    for word in sorted(words, key=lambda w: ((w[1] + w[3]) / 2, w[0])):
+        middle = (word[1] + word[3]) / 2
+        if lines and abs(middle - (lines[-1][0][1] + lines[-1][0][3]) / 2) <= LINE_TOLERANCE:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return [sorted(line, key=lambda w: w[0]) for line in lines]
+
+
+def _is_figure(text: str) -> bool:
+    return (
+        parse_number(text) is not None
+        or text.strip() in {"—", "–", "-", "$"}
+        or bool(re.fullmatch(r"\(?\$?\(?[\d,.]+\)?%?\)?", text))
+    )
+
+
+def line_table(words: list[tuple[Any, ...]], page_number: int, width: float, scale: str | None) -> GridTable | None:
+    """A statement read from the page's lines: each line's words on the left are its label,
+    the figures on the right its values, aligned into columns by their right edges."""
+    label_rows: list[tuple[str, list[Cell]]] = []
+    started = False
+    title: list[str] = []
+    for line in _visual_lines(words):
+        figures = [w for w in line if w[0] > width * 0.4 and _is_figure(str(w[4]))]
+        label = " ".join(str(w[4]) for w in line if w not in figures).strip()
+        cells = [(float(w[2]), str(w[4])) for w in figures]
+        years = [c for _, c in cells if _looks_like_year(c)]
+        if not started:
+            # Lines above the periods (or above the first figure) are the statement's title.
+            if len(years) >= 2 or (cells and any(parse_number(c) is not None for _, c in cells)):
+                started = True
+            else:
+                title.append(label)
+                continue
+        label_rows.append((label, cells))
+    if not label_rows:
+        return None
+    header, rows = align_rows(label_rows, [])
+    if sum(1 for row in rows if row[0] and any(parse_number(c) is not None for c in row[1:])) < MIN_LINE_TABLE_ROWS:
+        return None
+    text_above = " ".join(title)
+    return GridTable(
+        page=page_number,
+        ordinal=0,
+        bbox=[],
+        title=" ".join(title[-3:])[:500],
+        scale=detect_scale(text_above) or scale,
+        header=header,
+        rows=rows,
+        values=[[None, *(parse_number(cell) for cell in row[1:])] for row in rows],
+    )
 
 
 _pool: ProcessPoolExecutor | None = None

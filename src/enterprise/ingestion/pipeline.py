@@ -32,7 +32,7 @@ from enterprise.ingestion.chunking import MAX_WORDS, table_chunks
 from enterprise.ingestion.metadata import infer_metadata
 from enterprise.ingestion.parsers import ParsedDocument, parse
 from enterprise.ingestion.pdf_tables import GridTable, extract_tables
-from enterprise.retrieval.vectors import add_vectors, collection_for
+from enterprise.retrieval.vectors import add_vectors, collection_for, delete_vectors, reusable_vectors, text_key
 from enterprise.runtime import EnterpriseRuntime
 from shared.database import session_scope
 from shared.text_extraction import UnreadableDocumentError, chunk_pages
@@ -146,6 +146,17 @@ def _index(runtime: EnterpriseRuntime, document_id: uuid.UUID) -> bool:
         )
         _touch(document, PRIMARY_TABLES, more_tables=later, vectors={"status": "queued"})
     return True
+
+
+def reread_statements(runtime: EnterpriseRuntime, document_id: uuid.UUID) -> dict[str, Any]:
+    """The document's facts and checks read again from its stored statement tables, without
+    parsing or embedding anything: after the statement reader's rules change (new synonyms,
+    periods), every filing gets them in seconds. Returns the facts stage."""
+    with _document(runtime, document_id) as (session, document):
+        statements = repository.statement_sections(session, document.enterprise_id, document.id)
+    _facts(runtime, document_id, statements)
+    with _document(runtime, document_id) as (_, document):
+        return dict((document.stages or {}).get("facts", {}))
 
 
 def _facts(runtime: EnterpriseRuntime, document_id: uuid.UUID, statements: dict[int, str]) -> None:
@@ -318,14 +329,30 @@ def _embed(runtime: EnterpriseRuntime, document_id: uuid.UUID) -> None:
         _touch(document, MORE_TABLES, vectors={"status": "running", "chunks": len(chunks), "chunks_done": 0})
     embedder = runtime.embedder()
     collection = collection_for(runtime.vector_client(), embedder, enterprise_id)
+    # A re-indexed document: unchanged texts keep their vectors, the old ids go.
+    stored, old_ids = reusable_vectors(collection, enterprise_id, document_id)
+    current = {str(chunk_id) for chunk_id, _, _ in chunks}
+    delete_vectors(collection, [i for i in old_ids if i not in current])
+    keys = {chunk_id: text_key(text) for chunk_id, text, _ in chunks}
+    for _, text, metadata in chunks:
+        metadata["text_key"] = text_key(text)
+    reused = [c for c in chunks if keys[c[0]] in stored]
+    if reused:
+        vectors = [stored[keys[chunk_id]] for chunk_id, _, _ in reused]
+        add_vectors(collection, enterprise_id, [c for c, _, _ in reused], vectors, [m for _, _, m in reused])
+    fresh = [c for c in chunks if keys[c[0]] not in stored]
     to_percent = _progress_between(MORE_TABLES, VECTORS - 1)
-    for start in range(0, len(chunks), EMBED_BATCH):
-        batch = chunks[start : start + EMBED_BATCH]
+    for start in range(0, len(fresh), EMBED_BATCH):
+        batch = fresh[start : start + EMBED_BATCH]
         vectors = embedder.embed_documents([text for _, text, _ in batch])
         add_vectors(collection, enterprise_id, [c for c, _, _ in batch], vectors, [m for _, _, m in batch])
-        done = start + len(batch)
+        done = len(reused) + start + len(batch)
         with _document(runtime, document_id) as (_, document):
             _touch(document, to_percent(done, len(chunks)), vectors={"chunks_done": done})
     with _document(runtime, document_id) as (_, document):
         seconds = round(time.perf_counter() - started, 2)
-        _touch(document, VECTORS - 1, vectors={"status": "done", "seconds": seconds, "model": embedder.name})
+        _touch(
+            document,
+            VECTORS - 1,
+            vectors={"status": "done", "seconds": seconds, "model": embedder.name, "reused": len(reused)},
+        )

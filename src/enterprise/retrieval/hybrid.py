@@ -193,6 +193,17 @@ def best_pages(passages: Sequence[Passage], limit: int) -> list[PageHit]:
     return [PageHit(g[0].document, g[0].chunk.page, g[0].score, g) for g in ranked[:limit]]
 
 
+def page_hits(session: Session, enterprise_id: uuid.UUID, document: Document, pages: Sequence[int]) -> list[PageHit]:
+    """The given pages of one document as hits, in the given order (the pages figures were read from)."""
+    chunks = repository.chunks_on_pages(session, enterprise_id, document.id, pages)
+    hits = []
+    for page in pages:
+        passages = [Passage(c, document, 1.0, None, None) for c in chunks if c.page == page]
+        if passages:
+            hits.append(PageHit(document, page, 1.0, passages))
+    return hits
+
+
 def searchable_documents(
     session: Session,
     enterprise_id: uuid.UUID,

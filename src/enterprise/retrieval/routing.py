@@ -73,12 +73,37 @@ def company_aliases(profile: DocumentProfile) -> set[str]:
             initials = "".join(w[0] for w in core if w not in _INITIALS_SKIP)
             if len(initials) >= 2:
                 aliases.add(initials)
+            aliases |= _short_names(profile.company, core)
     stem = re.sub(r"\.[A-Za-z0-9]+$", "", profile.filename)
     for part in re.split(r"[_\s.-]+", stem):
         if part and not _FILENAME_NOISE.match(part):
             aliases.add(" ".join(_words(part)))
             break
     return {a for a in aliases if len(a) >= 2}
+
+
+def _short_names(company: str, core: list[str]) -> set[str]:
+    """How analysts shorten a name: "J&J" and "JnJ" for Johnson & Johnson, "Amex" for American
+    Express (the first two letters of each word)."""
+    names: set[str] = set()
+    words = [w for w in core if w not in _INITIALS_SKIP]
+    if "&" in company and len(words) == 2:
+        names.add(f"{words[0][0]}n{words[1][0]}")
+    if len(words) == 2 and all(len(w) >= 4 for w in words):
+        names.add(words[0][:2] + words[1][:2])
+    return names
+
+
+def _ticker_like(question: str, profiles: Sequence[DocumentProfile]) -> list[DocumentProfile]:
+    """Companies a capitalised short word stands for as the start of their name ("JPM" for
+    JPMorgan Chase), when no other alias names a company."""
+    tickers = {w.lower() for w in re.findall(r"\b[A-Z]{3,5}\b", question)}
+    found = []
+    for profile in profiles:
+        first = next((w for w in _words(profile.company or "") if w not in _LEGAL_SUFFIXES), "")
+        if any(len(first) > len(t) and first.startswith(t) for t in tickers):
+            found.append(profile)
+    return found
 
 
 def _mentions(question_words: list[str], joined: str, alias: str) -> bool:
@@ -106,6 +131,9 @@ def route(question: str, profiles: Sequence[DocumentProfile]) -> Route:
         if aliases:
             named.append(profile)
             said.update(w for alias in aliases for w in alias.split() if w in words)
+    if not named:
+        named = _ticker_like(question, profiles)
+        said.update(w.lower() for w in re.findall(r"\b[A-Z]{3,5}\b", question) if named)
     if not named:
         companies = {(p.company or "").lower() for p in profiles}
         # One company's own library ("our 2019 report"): the year alone decides.

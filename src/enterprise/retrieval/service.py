@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -19,11 +19,21 @@ from enterprise.documents.models import Document
 from enterprise.documents.repository import DocumentFilters
 from enterprise.finance import service as finance_service
 from enterprise.finance.answers import describe
-from enterprise.finance.metrics import money_unit
+from enterprise.finance.metrics import Fact, money_unit
+from enterprise.finance.questions import search_text
+from enterprise.finance.service import AnsweredFromFacts
 from enterprise.retrieval import repository
-from enterprise.retrieval.extractive import Citation, Draft, detect_language, extractive_answer
+from enterprise.retrieval.extractive import Citation, Draft, detect_language, extractive_answer, snippet
 from enterprise.retrieval.glossary import english_terms
-from enterprise.retrieval.hybrid import PageHit, best_pages, rerank, retrieve, route_question, searchable_documents
+from enterprise.retrieval.hybrid import (
+    PageHit,
+    best_pages,
+    page_hits,
+    rerank,
+    retrieve,
+    route_question,
+    searchable_documents,
+)
 from enterprise.retrieval.llm_answer import (
     LLMReply,
     LLMUnavailableError,
@@ -64,6 +74,7 @@ class _Context:
     started: float
     subject: str
     from_facts: Draft | None = None
+    figures: AnsweredFromFacts | None = None  # the figures a reasoned answer rests on
 
 
 def current_month(now: datetime | None = None) -> str:
@@ -92,55 +103,140 @@ def _prepare(session: Session, runtime: EnterpriseRuntime, user: User, question:
     whole = question.document_ids is None and question.filters == DocumentFilters()
     wording = question.text if language == "en" else f"{question.text} {english_terms(question.text)}".strip()
     chosen = route_question(wording, allowed)
-    if runtime.settings.enable_financial_parsing:
-        from_facts = _facts_draft(session, user, wording, allowed, chosen)
-        if from_facts is not None:
-            return _Context(language, [], started, wording, from_facts)
-    found = retrieve(session, runtime.dense_searcher(), user.enterprise_id, wording, allowed, whole, chosen)
+    figures = (
+        _from_facts(session, user, wording, allowed, chosen) if runtime.settings.enable_financial_parsing else None
+    )
+    if figures is not None and figures.exact:
+        return _Context(language, [], started, wording, _exact_draft(figures))
+    # Role-play, rounding and unit instructions are not what the question is about.
+    searched = search_text(wording)
+    found = retrieve(session, runtime.dense_searcher(), user.enterprise_id, searched, allowed, whole, chosen)
     # Inside the named company's filings its name tells nothing apart: rank on the rest.
-    subject = found.route.without_company(wording)
+    subject = found.route.without_company(searched)
     pages = best_pages(rerank(subject, found.passages, language), question.top_k)
-    return _Context(language, pages, started, subject)
+    if figures is not None:
+        # A reasoned answer: the pages its figures come from, then what the search found.
+        pages = _figure_pages(session, user, figures, pages, question.top_k)
+    return _Context(language, pages, started, subject, None, figures)
 
 
-def _facts_draft(session: Session, user: User, wording: str, allowed: list[Document], chosen: Route) -> Draft | None:
-    """An exact answer from the financial facts, when the question asks for a statement figure."""
+def _from_facts(
+    session: Session, user: User, wording: str, allowed: list[Document], chosen: Route
+) -> AnsweredFromFacts | None:
+    """The question's figures from the financial facts: one exact value, or those a reasoned answer rests on."""
     if chosen.company is None and len({(d.company or "").lower() for d in allowed}) > 1:
         return None  # several companies and none named: a figure of which one?
     candidates = [d for d in allowed if chosen.document_ids is None or d.id in chosen.document_ids]
-    found = finance_service.answer_question(
+    return finance_service.answer_question(
         session, user.enterprise_id, wording, candidates, chosen.years, chosen.company_words
     )
-    if found is None:
-        return None
-    answer, document = found.answer, found.document
+
+
+def _facts_of(figures: AnsweredFromFacts) -> list[dict[str, Any]]:
+    document = figures.document
+    seen: list[Any] = []
+    rows = []
+    for answer in figures.answers:
+        for f in answer.inputs:
+            if any(f is s for s in seen):
+                continue
+            seen.append(f)
+            rows.append(
+                {
+                    "line_item": f.line_item,
+                    "metric": f.metric,
+                    "fiscal_year": f.fiscal_year,
+                    "value": f.value,
+                    "unit": money_unit(f),
+                    "page": f.page,
+                    "document_id": str(document.id),
+                    "filename": document.filename,
+                    "flagged": f.flagged,
+                }
+            )
+    return rows
+
+
+def _notes_of(figures: AnsweredFromFacts) -> list[str]:
+    notes = [f"Formula: {a.formula}." for a in figures.answers]
+    if any(a.flagged for a in figures.answers):
+        notes.append(
+            "The statement these figures come from failed an accounting check "
+            "(see GET /documents/{id}/statements); check them against the cited page."
+        )
+    return notes
+
+
+def _exact_draft(figures: AnsweredFromFacts) -> Draft:
+    """One figure of the statements, exactly, with the page of every input."""
+    answer, document = figures.answers[0], figures.document
     citations: list[Citation] = []
     for fact in answer.inputs:
         if all(c.page != fact.page for c in citations):
             snippet = f"{fact.line_item} | {fact.fiscal_year}: {fact.value:,.2f}".replace(".00", "")
             citations.append(Citation(document, fact.page, snippet, 1.0))
     draft = Draft(describe(answer), answer.value, answer.unit, citations, found=True)
-    draft.facts = [
-        {
-            "line_item": f.line_item,
-            "metric": f.metric,
-            "fiscal_year": f.fiscal_year,
-            "value": f.value,
-            "unit": money_unit(f),
-            "page": f.page,
-            "document_id": str(document.id),
-            "filename": document.filename,
-            "flagged": f.flagged,
-        }
-        for f in answer.inputs
-    ]
-    draft.notes.append(f"Formula: {answer.formula}.")
-    if answer.flagged:
-        draft.notes.append(
-            "The statement these figures come from failed an accounting check "
-            "(see GET /documents/{id}/statements); check them against the cited page."
-        )
+    draft.facts = _facts_of(figures)
+    draft.notes.extend(_notes_of(figures))
     return draft
+
+
+def _figure_pages(
+    session: Session, user: User, figures: AnsweredFromFacts, found: list[PageHit], top_k: int
+) -> list[PageHit]:
+    wanted = list(dict.fromkeys(f.page for a in figures.answers for f in a.inputs))
+    first = page_hits(session, user.enterprise_id, figures.document, wanted)
+    taken = {(p.document.id, p.page) for p in first}
+    rest = [p for p in found if (p.document.id, p.page) not in taken]
+    return (first + rest)[: max(top_k, len(first))]
+
+
+def _marker(pages: list[PageHit], figures: AnsweredFromFacts) -> Callable[[Fact], int]:
+    numbers = {(p.document.id, p.page): n for n, p in enumerate(pages, 1)}
+    return lambda fact: numbers.get((figures.document.id, fact.page), 1)
+
+
+def _figure_lines(context: _Context) -> list[str]:
+    assert context.figures is not None
+    marker = _marker(context.pages, context.figures)
+    return [describe(answer, marker) for answer in context.figures.answers]
+
+
+def _extractive(context: _Context) -> Draft:
+    """The passages found; for a reasoned question, the figures first, no single value stated."""
+    draft = extractive_answer(context.subject, context.pages, context.language)
+    if context.figures is None:
+        return draft
+    lines = _figure_lines(context)
+    if draft.found:
+        lines += [FROM_THE_FILING[context.language], draft.answer]
+    citations = draft.citations if draft.found else _page_citations(context.pages)
+    reasoned = Draft("\n".join(lines), None, None, citations, found=True)
+    reasoned.facts = _facts_of(context.figures)
+    reasoned.notes.extend([*_notes_of(context.figures), NOT_JUDGED[context.language]])
+    return reasoned
+
+
+FROM_THE_FILING = {"en": "From the filing:", "es": "Del documento:"}
+NOT_JUDGED = {
+    "en": "The figures are computed from the statements; whether they suit this company's business is not judged.",
+    "es": "Las cifras se calculan de los estados financieros; no se juzga si son adecuadas para este negocio.",
+}
+
+
+def _page_citations(pages: list[PageHit]) -> list[Citation]:
+    return [Citation(p.document, p.page, snippet(p.passages[0].chunk.text), p.score) for p in pages]
+
+
+def _model_question(question: Question, context: _Context) -> str:
+    """The question for the model, with the figures computed from the statements and their sources."""
+    if context.figures is None:
+        return question.text
+    figures = "\n".join(f"- {line}" for line in _figure_lines(context))
+    return (
+        f"{question.text}\n\nFigures computed exactly from the financial statements (each cites its source; "
+        f"use them as they are):\n{figures}"
+    )
 
 
 def ask(
@@ -157,12 +253,12 @@ def ask(
             user,
             question,
             context,
-            extractive_answer(context.subject, context.pages, context.language),
-            AnswerMode.EXTRACTIVE,
+            _extractive(context),
+            AnswerMode.FACTS if context.figures is not None else AnswerMode.EXTRACTIVE,
         )
     reply = LLMReply("")
     try:
-        reply = complete(model, build_messages(question.text, context.pages, context.language))
+        reply = complete(model, build_messages(_model_question(question, context), context.pages, context.language))
         draft = checked_draft(question.text, reply.text, context.pages, context.language)
     except (LLMUnavailableError, UncitedAnswerError) as exc:
         return _fallback(session, user, question, context, reply, exc)
@@ -195,16 +291,19 @@ def ask_streaming(
                 yield StreamEvent("answer", answered=answered)
                 return
             if model is None or not context.pages:
-                draft = extractive_answer(context.subject, context.pages, context.language)
-                yield StreamEvent(
-                    "answer", answered=_finish(session, user, question, context, draft, AnswerMode.EXTRACTIVE)
-                )
+                mode = AnswerMode.FACTS if context.figures is not None else AnswerMode.EXTRACTIVE
+                answered = _finish(session, user, question, context, _extractive(context), mode)
+                yield StreamEvent("answer", answered=answered)
                 return
             reply = LLMReply("")
             try:
                 yield from (
                     StreamEvent("token", piece)
-                    for piece in stream(model, build_messages(question.text, context.pages, context.language), reply)
+                    for piece in stream(
+                        model,
+                        build_messages(_model_question(question, context), context.pages, context.language),
+                        reply,
+                    )
                 )
                 draft = checked_draft(question.text, reply.text, context.pages, context.language)
             except (LLMUnavailableError, UncitedAnswerError) as exc:
@@ -219,7 +318,7 @@ def _fallback(
     session: Session, user: User, question: Question, context: _Context, reply: LLMReply, reason: Exception
 ) -> Answered:
     log.warning("query.llm_fallback", reason=str(reason), enterprise_id=str(user.enterprise_id))
-    draft = extractive_answer(context.subject, context.pages, context.language)
+    draft = _extractive(context)
     if isinstance(reason, UncitedAnswerError):
         draft.notes.append(
             f"The language model's answer was withheld because it was not fully cited ({reason}); "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import uuid
 from collections import OrderedDict
@@ -41,6 +42,43 @@ def add_vectors(
         embeddings=[list(v) for v in vectors],  # type: ignore[arg-type]
         metadatas=[{**m, "enterprise_id": str(enterprise_id)} for m in metadatas],
     )
+
+
+def text_key(text: str) -> str:
+    """What a vector is reused by: the exact text it was made from (and nothing else)."""
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def reusable_vectors(
+    collection: Collection, enterprise_id: uuid.UUID, document_id: uuid.UUID
+) -> tuple[dict[str, list[float]], list[str]]:
+    """The document's stored vectors by the key of their text, and every stored id.
+
+    A re-indexed document gets new chunk ids; a chunk whose text did not change keeps its
+    vector instead of being embedded again (the embedding is the slow stage of ingestion).
+    """
+    result: Any = collection.get(
+        where={"$and": [{"enterprise_id": str(enterprise_id)}, {"document_id": str(document_id)}]},
+        include=["embeddings", "metadatas"],
+    )
+    ids = list(result["ids"])
+    embeddings = result["embeddings"]
+    if embeddings is None or not ids:
+        return {}, ids
+    by_key: dict[str, list[float]] = {}
+    for metadata, vector in zip(result["metadatas"], embeddings, strict=True):
+        key = (metadata or {}).get("text_key")
+        if key:
+            by_key[str(key)] = [float(v) for v in vector]
+    return by_key, ids
+
+
+def delete_vectors(collection: Collection, ids: Sequence[str]) -> None:
+    for start in range(0, len(ids), DELETE_BATCH):
+        collection.delete(ids=list(ids[start : start + DELETE_BATCH]))
+
+
+DELETE_BATCH = 5000
 
 
 def delete_document_vectors(collection: Collection, enterprise_id: uuid.UUID, document_id: uuid.UUID) -> None:

@@ -105,6 +105,22 @@ def test_csv_and_xlsx_exports(apple_10k) -> None:  # type: ignore[no-untyped-def
         ("How much did Apple spend on capital expenditures in 2018?", 13313.0, "USD millions", 36),
         ("What was Apple's current ratio at the end of fiscal 2019?", 1.54, "ratio", 34),
         ("¿Cuál fue la utilidad neta de Apple en 2019?", 55256.0, "USD millions", 32),
+        # Worded as analysts word them: a role, the statement to rely on, the unit and the rounding.
+        (
+            "Assume you are an equity analyst who may only use the cash flow statement. Here's the question: what "
+            "was Apple's FY2019 capital expenditure in USD billions? Round to one decimal place.",
+            10.5,
+            "USD billions",
+            36,
+        ),
+        (
+            "What is Apple's FY2019 operating cash flow ratio? The operating cash flow ratio is defined as: cash "
+            "from operations / total current liabilities. Round your answer to two decimal places. Use the "
+            "balance sheet and the statement of cash flows.",
+            0.66,
+            "ratio",
+            36,
+        ),
     ],
 )
 def test_figure_questions_are_answered_from_the_facts(
@@ -121,14 +137,31 @@ def test_figure_questions_are_answered_from_the_facts(
     assert answer["note"].startswith("Formula:")
 
 
-def test_a_segment_question_is_not_answered_from_company_totals(apple_10k) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What were Apple's iPhone net sales in fiscal 2019?",
+        "What drove the change in Apple's gross margin in fiscal 2019?",
+        "What was Apple's Services gross margin in FY2019?",
+    ],
+)
+def test_a_segment_or_cause_question_is_not_answered_from_company_totals(apple_10k, question: str) -> None:  # type: ignore[no-untyped-def]
+    api, token, _, _ = apple_10k
+    answer = api.client.post(api.url("/query"), json={"question": question}, headers=bearer(token)).json()
+    assert answer["mode"] != "facts"
+
+
+def test_a_direction_question_shows_both_years_and_states_no_single_value(apple_10k) -> None:  # type: ignore[no-untyped-def]
     api, token, _, _ = apple_10k
     answer = api.client.post(
         api.url("/query"),
-        json={"question": "What were Apple's iPhone net sales in fiscal 2019?"},
+        json={"question": "Does Apple have an improving gross margin profile as of FY2019?"},
         headers=bearer(token),
     ).json()
-    assert answer["mode"] != "facts"
+    assert answer["mode"] == "facts"
+    assert answer["value"] is None
+    assert "fell from 38.34% in fiscal 2018 to 37.82% in fiscal 2019" in answer["answer"]
+    assert answer["citations"][0]["page"] == 32
 
 
 def test_another_enterprise_sees_no_facts(apple_10k) -> None:  # type: ignore[no-untyped-def]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from enterprise.finance.answers import answer_from_facts
 from enterprise.finance.checks import failed_statements, run_checks
 from enterprise.finance.metrics import FactBook, compute
-from enterprise.finance.questions import read_question
+from enterprise.finance.questions import parse_question
 from enterprise.finance.statements import StatementTable, extract_facts, primary_statement_pages, statement_kind
 
 
@@ -18,7 +18,10 @@ def table(
         if not text:
             return None
         negative = text.startswith("(")
-        value = float(text.strip("()"))
+        try:
+            value = float(text.strip("()"))
+        except ValueError:
+            return None  # a heading's words
         return -value if negative else value
 
     values = [[None, *[number(c) for c in row[1:]]] for row in rows]
@@ -125,9 +128,9 @@ def test_metrics_follow_their_formulas() -> None:
 
 def test_questions_that_define_their_own_formula() -> None:
     book = FactBook(facts())
-    asked = read_question("What was the ratio computed as cost of sales divided by total net sales in 2020?")
-    assert asked is not None
-    assert asked.numerator == "cost of sales"
+    asked = parse_question("What was the ratio computed as cost of sales divided by total net sales in 2020?")
+    assert asked.target is not None
+    assert asked.target.describe() == "(cost of sales / revenue 2020)"
     answer = answer_from_facts(
         "What was cost of sales as a share of sales (cost of sales / total net sales) in 2020?", book, [2020]
     )
@@ -138,3 +141,96 @@ def test_questions_that_define_their_own_formula() -> None:
     assert growth is not None
     assert growth.value == 25.0
     assert answer_from_facts("What were iPhone net sales in 2020?", book, [2020]) is None
+
+
+def test_quarterly_columns_never_answer_for_a_fiscal_year() -> None:
+    spanning = table(
+        5,
+        ["", "Three Months Ended July 29, 2023", "July 30, 2022", "Six Months Ended July 29, 2023", "July 30, 2022"],
+        [["Revenue", "9,583", "10,329", "19,050", "20,976"], ["Net earnings", "274", "306", "516", "649"]],
+    )
+    facts = extract_facts([spanning], {5: "income"})
+    quarter = FactBook(facts, months=3)
+    assert quarter.get("revenue", 2023).value == 9583.0  # type: ignore[union-attr]
+    assert FactBook(facts, months=6).get("revenue", 2022).value == 20976.0  # type: ignore[union-attr]
+    assert FactBook(facts).get("revenue", 2023) is None
+    assert answer_from_facts("What was revenue in fiscal 2023?", FactBook(facts), [2023]) is None
+    quarter_answer = answer_from_facts("What was revenue in Q2 of fiscal 2023?", FactBook(facts), [2023])
+    assert quarter_answer is not None
+    assert quarter_answer.value == 9583.0
+
+
+def test_unlabelled_periods_of_a_quarterly_report_are_not_years() -> None:
+    # The same year twice: a quarter, then a year to date whose length the heading lost.
+    repeated = table(6, ["", "2023", "2022", "2023", "2022"], [["Net sales", "3,942", "3,264", "7,815", "6,119"]])
+    facts = extract_facts([repeated], {6: "income"})
+    assert FactBook(facts, months=3).get("revenue", 2023).value == 3942.0  # type: ignore[union-attr]
+    assert FactBook(facts).get("revenue", 2023) is None
+    # A 10-Q's cash-flow statement prints only years: in a quarterly report they are not fiscal years.
+    cash = table(7, ["", "2023", "2022"], [["Net cash provided by operating activities", "695", "432"]])
+    assert FactBook(extract_facts([cash], {7: "cash_flow"}, quarterly=True)).get("operating_cash_flow", 2023) is None
+    assert FactBook(extract_facts([cash], {7: "cash_flow"})).get("operating_cash_flow", 2023) is not None
+
+
+def test_the_parents_net_income_not_the_minoritys() -> None:
+    income = table(
+        8,
+        ["", "2022", "2021"],
+        [
+            [
+                "Net earnings, including earnings attributable to redeemable and noncontrolling interests",
+                "2,735",
+                "2,346",
+            ],
+            ["Net earnings attributable to redeemable and noncontrolling interests", "27.7", "6.2"],
+            ["Net earnings attributable to General Goods", "2,707.3", "2,339.8"],
+        ],
+    )
+    book = FactBook(extract_facts([income], {8: "income"}))
+    assert book.get("net_income", 2022).value == 2707.3  # type: ignore[union-attr]
+
+
+def test_headings_found_under_the_title_and_unlabelled_totals() -> None:
+    statement = table(
+        9,
+        ["", "", "", ""],
+        [
+            ["Consolidated Statements of Operations", "", "", ""],
+            ["(In thousands)", "", "Year Ended December", "31,"],
+            ["", "2020", "2019", "2018"],
+            ["Revenues", "", "", ""],
+            ["Casino", "2,871", "6,517", "5,753"],
+            ["Rooms", "830", "2,322", "2,212"],
+            ["", "3,701", "8,839", "7,965"],
+        ],
+    )
+    book = FactBook(extract_facts([statement], {9: "income"}))
+    assert book.years() == [2018, 2019, 2020]
+    assert book.get("revenue", 2019).value == 8839.0  # type: ignore[union-attr]
+    shifted = table(
+        10,
+        ["", "", "", ""],
+        [
+            ["In millions, except per share amounts 2018", "", "2017", ""],
+            ["Total current assets", "45,243", "", "31,229"],
+            ["Total assets", "196,456", "", "95,131"],
+        ],
+    )
+    balance = FactBook(extract_facts([shifted], {10: "balance"}))
+    assert balance.get("total_assets", 2018).value == 196456.0  # type: ignore[union-attr]
+    assert balance.get("total_assets", 2017).value == 95131.0  # type: ignore[union-attr]
+
+
+def test_the_statements_are_the_cluster_not_a_page_that_mentions_them() -> None:
+    pages = primary_statement_pages(
+        {
+            51: "This data should be read in conjunction with our Consolidated Statements of Cash Flows.",
+            59: "Consolidated Balance Sheets",
+            60: "Consolidated Statements of Income",
+            61: "Consolidated Statements of Comprehensive Income",
+            62: "Consolidated Statements of Stockholders' Equity",
+            63: "Consolidated Statements of Cash Flows",
+        }
+    )
+    assert pages[63] == "cash_flow"
+    assert 51 not in pages

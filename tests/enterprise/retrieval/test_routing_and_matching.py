@@ -57,3 +57,19 @@ def test_numbers_in_dates_are_not_the_answer() -> None:
 def test_spanish_and_english_questions() -> None:
     assert detect_language("¿Cuánto pagó Best Buy en dividendos en 2020?") == "es"
     assert detect_language("How much did Best Buy pay in dividends in 2020?") == "en"
+
+
+def test_companies_by_the_short_names_analysts_use() -> None:
+    profiles = [
+        DocumentProfile(uuid.uuid4(), "JOHNSON_JOHNSON_2022_10K.pdf", "Johnson & Johnson", 2022),
+        DocumentProfile(uuid.uuid4(), "AMERICANEXPRESS_2022_10K.pdf", "American Express Company", 2022),
+        DocumentProfile(uuid.uuid4(), "JPMORGAN_2023Q2_10Q.pdf", "JPMorgan Chase & Co.", 2023),
+        DocumentProfile(uuid.uuid4(), "WIDGETS_2022_10K.pdf", "Widget Holdings Inc.", 2022),
+    ]
+    assert route("Are JnJ's FY2022 financials those of a high growth company?", profiles).company == "Johnson & Johnson"
+    assert route("Did Amex grow its card member loans in 2022?", profiles).company == "American Express Company"
+    assert route("Which of JPM's segments had the lowest revenue in Q2 2023?", profiles).company == (
+        "JPMorgan Chase & Co."
+    )
+    # A capitalised abbreviation that starts no company's name names none.
+    assert route("What was the EPS growth in 2022?", profiles).company is None
