@@ -75,8 +75,7 @@ def page_signals(page_number: int, text: str) -> PageSignals:
         page=page_number,
         numeric_lines=numeric,
         numeric_ratio=numeric / len(lines) if lines else 0.0,
-        statement_title=not is_index
-        and bool(heading or STATEMENT_TITLE.search(head) or STATEMENT_FOOTER.search(foot)),
+        statement_title=not is_index and bool(heading or STATEMENT_TITLE.search(head) or STATEMENT_FOOTER.search(foot)),
         heading=heading,
     )
 
