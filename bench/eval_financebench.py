@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -34,14 +33,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
 from bench.benchserver import BenchServer, bench_server  # noqa: E402
-from bench.eval_answers import percentile  # noqa: E402
+from bench.eval_answers import SCORER, SHARED, percentile  # noqa: E402
 
-SHARED = Path(os.environ.get("BRAIN_SHARED_DIR", ROOT.parent / "shared"))
 FINANCEBENCH = SHARED / "corpus" / "financebench"
 DEV_CORPUS = SHARED / "corpus" / "annual-reports"
 FB_QUESTIONS = SHARED / "eval" / "financebench_dev.jsonl"
 DEV_QUESTIONS = SHARED / "eval" / "dev_questions.jsonl"
-SCORER = SHARED / "eval" / "score.py"
 
 
 def load(path: Path) -> list[dict[str, Any]]:

@@ -179,9 +179,8 @@ def fake_llm() -> Iterator[FakeOpenAI]:
         yield fake
 
 
-@pytest.fixture
-def llm_api(apple_10k, fake_llm: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, str]]:  # type: ignore[no-untyped-def]
-    api, token, _, _ = apple_10k
+def _with_fake_llm(api, fake_llm: FakeOpenAI, monkeypatch: pytest.MonkeyPatch, **settings: Any) -> Iterator[Any]:  # type: ignore[no-untyped-def]
+    """The enterprise app on the fake model, with a clean slate of replies and requests."""
     fake_llm.settle()
     fake_llm.fail_next.clear()
     fake_llm.replies.clear()
@@ -189,17 +188,19 @@ def llm_api(apple_10k, fake_llm: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) ->
     fake_llm.requests.clear()
     for key in ("LANGSMITH_TRACING", "LANGSMITH_API_KEY", "LANGSMITH_PROJECT", "LANGSMITH_ENDPOINT"):
         monkeypatch.delenv(key, raising=False)  # restored after the test: tracing below sets them
-    # Figure questions are answered from the facts without a model: off here, so the model answers.
-    settings = api.settings.model_copy(
-        update={
-            "openai_base_url": fake_llm.url,
-            "openai_api_key": "sk-test",
-            "llm_timeout_seconds": 2.0,
-            "enable_financial_parsing": False,
-        }
+    updated = api.settings.model_copy(
+        update={"openai_base_url": fake_llm.url, "openai_api_key": "sk-test", "llm_timeout_seconds": 2.0, **settings}
     )
-    with TestClient(create_standalone_app(settings)) as client:
-        yield EnterpriseApi(client, api.prefix, settings, "standalone"), token
+    with TestClient(create_standalone_app(updated)) as client:
+        yield EnterpriseApi(client, api.prefix, updated, "standalone")
+
+
+@pytest.fixture
+def llm_api(apple_10k, fake_llm: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, str]]:  # type: ignore[no-untyped-def]
+    api, token, _, _ = apple_10k
+    # Figure questions are answered from the facts without a model: off here, so the model answers.
+    for client in _with_fake_llm(api, fake_llm, monkeypatch, enable_financial_parsing=False):
+        yield client, token
 
 
 QUESTION = "What were Apple's total liabilities as of September 28, 2019?"
@@ -355,17 +356,8 @@ def test_unreachable_tracing_never_breaks_a_query(
 @pytest.fixture
 def llm_with_facts(apple_10k, fake_llm: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, str]]:  # type: ignore[no-untyped-def]
     api, token, _, _ = apple_10k
-    fake_llm.settle()
-    fake_llm.fail_next.clear()
-    fake_llm.replies.clear()
-    fake_llm.requests.clear()
-    for key in ("LANGSMITH_TRACING", "LANGSMITH_API_KEY", "LANGSMITH_PROJECT", "LANGSMITH_ENDPOINT"):
-        monkeypatch.delenv(key, raising=False)
-    settings = api.settings.model_copy(
-        update={"openai_base_url": fake_llm.url, "openai_api_key": "sk-test", "llm_timeout_seconds": 2.0}
-    )
-    with TestClient(create_standalone_app(settings)) as client:
-        yield EnterpriseApi(client, api.prefix, settings, "standalone"), token
+    for client in _with_fake_llm(api, fake_llm, monkeypatch):
+        yield client, token
 
 
 REASONED = "Is Apple a capital-intensive business based on FY2019 data?"
