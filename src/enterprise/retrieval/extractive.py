@@ -79,8 +79,16 @@ def detect_language(text: str) -> str:
     return str(language)
 
 
+# "Does it have…?", "Has it paid…?": answered by a passage, not by one of its figures.
+_YES_NO_QUESTION = re.compile(
+    r"^\W*(does|did|do|has|have|had|is|was|were|are|can|could|will|would|should|"
+    r"tiene|tuvo|ha|hay|es|fue|existe|puede)\b",
+    re.IGNORECASE,
+)
+
+
 def asks_for_number(question: str) -> bool:
-    return bool(_NUMERIC_QUESTION.search(question))
+    return bool(_NUMERIC_QUESTION.search(question)) and not _YES_NO_QUESTION.match(question)
 
 
 @dataclass(frozen=True)
@@ -174,7 +182,10 @@ def _row_value(question: str, unit: _Unit) -> tuple[float | None, str | None]:
             numeric.append((header, printed))
     if not numeric:
         return None, None
-    header, printed = next(((h, p) for h, p in numeric if any(y in h for y in years)), numeric[0])
+    dated = [(h, p) for h, p in numeric if any(y in h for y in years)]
+    if years and not dated and any(re.search(r"(19|20)\d\d", h) for h, _ in numeric):
+        return None, None  # the row shows other years than the one asked about: no figure is its answer
+    header, printed = dated[0] if dated else numeric[0]
     value = parse_number(printed)
     if "%" in printed:
         return value, "%"
