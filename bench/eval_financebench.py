@@ -195,6 +195,7 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=None, help="keep the server's data here between runs")
     parser.add_argument("--filings", default="", help="comma-separated name prefixes: a subset of the filings")
     parser.add_argument("--skip-dev", action="store_true", help="leave the dev set (six 10-Ks) out")
+    parser.add_argument("--skip-financebench", action="store_true", help="ask the dev set only")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -212,7 +213,8 @@ def main() -> None:
         print(f"all ready after {seconds:.0f} s of waiting")
         # One warm-up question: the first query loads the language identifier and the vectors.
         ask_all(server, fb_questions[:1], ids, per_document=False)
-        run_set(server, "financebench", FB_QUESTIONS, fb_questions, ids, args.out)
+        if not args.skip_financebench:
+            run_set(server, "financebench", FB_QUESTIONS, fb_questions, ids, args.out)
         if dev_questions:
             run_set(server, "dev", DEV_QUESTIONS, dev_questions, ids, args.out)
 

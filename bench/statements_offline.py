@@ -25,7 +25,12 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 from enterprise.finance.answers import answer_from_facts  # noqa: E402
 from enterprise.finance.checks import run_checks  # noqa: E402
 from enterprise.finance.metrics import FactBook  # noqa: E402
-from enterprise.finance.statements import StatementTable, extract_facts, primary_statement_pages  # noqa: E402
+from enterprise.finance.statements import (  # noqa: E402
+    StatementTable,
+    extract_facts,
+    is_quarterly_report,
+    primary_statement_pages,
+)
 from enterprise.ingestion.metadata import infer_metadata  # noqa: E402
 from enterprise.ingestion.parsers import parse  # noqa: E402
 from enterprise.ingestion.pdf_tables import extract_tables  # noqa: E402
@@ -50,6 +55,7 @@ def read_filing(path: Path, cache: Path) -> dict[str, Any]:
         "tables": [StatementTable(t.page, t.title, t.scale, t.header, t.rows, t.values) for t in tables],
         "company": metadata.company,
         "fiscal_year": metadata.fiscal_year,
+        "quarterly": is_quarterly_report("\n".join(p.text for p in parsed.pages[:2])),
     }
     cache.mkdir(parents=True, exist_ok=True)
     cached.write_bytes(pickle.dumps(result))
@@ -71,7 +77,7 @@ def main() -> None:
     for filing in filings:
         read = read_filing(filing, args.cache / args.corpus)
         kinds = primary_statement_pages(read["titles"])
-        facts = extract_facts(read["tables"], kinds)
+        facts = extract_facts(read["tables"], kinds, quarterly=read.get("quarterly", False))
         checks = run_checks(facts)
         core = [c for c in checks if c.core]
         found = sorted(set(kinds.values()))

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
-from enterprise.finance.formulas import Change, Expr, Metric
+from enterprise.finance.formulas import Change, CompoundGrowth, Expr, Mean, Metric
 from enterprise.finance.metrics import DEFINITIONS, Fact, FactBook, MetricValue, money_unit
-from enterprise.finance.questions import ParsedQuestion, parse_question
+from enterprise.finance.questions import ParsedQuestion, parse_question, subject_label
 
 _SCALE_FACTORS = {"": 1.0, "thousands": 1e3, "millions": 1e6, "billions": 1e9}
 
@@ -127,13 +127,25 @@ def _name(target: Expr) -> str:
 
 
 def _label(asked: ParsedQuestion) -> str:
-    target = asked.target
+    """What the figure is, in a few words: the metric's name, or the question's own name for it."""
+    named = expression_label(asked.target) if asked.target is not None else None
+    if named is not None:
+        return named
+    wording = subject_label(asked.wording) if asked.wording else ""
+    return wording or "Figure as the question defines it"
+
+
+def expression_label(target: Expr) -> str | None:
     if isinstance(target, Metric):
         return DEFINITIONS[target.name].label
-    if isinstance(target, Change) and isinstance(target.expr, Metric) and not asked.wording:
-        return f"{DEFINITIONS[target.expr.name].label} growth"
-    wording = asked.wording.rstrip("?").strip()
-    return wording[:1].upper() + wording[1:] if wording else "Figure as the question defines it"
+    inner = expression_label(target.expr) if isinstance(target, Change | Mean | CompoundGrowth) else None
+    if inner is None:
+        return None
+    if isinstance(target, Change):
+        return f"{inner} growth" if target.percent else f"Change in {inner[:1].lower()}{inner[1:]}"
+    if isinstance(target, Mean):
+        return f"Average {inner[:1].lower()}{inner[1:]}"
+    return f"Compound annual growth of {inner[:1].lower()}{inner[1:]}"
 
 
 def _formula(target: Expr) -> str:

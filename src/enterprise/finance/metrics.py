@@ -75,7 +75,8 @@ class FactBook:
         """A fact of the period this book answers for: a balance (a date) belongs to any; a flow
         whose column names no length is a fiscal year's, so never a quarter's."""
         if fact.statement == "balance":
-            return True
+            # A quarterly report's balance sheet answers for its quarters, not for a fiscal year.
+            return self.months is not None or not fact.period_label.startswith("Interim balance")
         months = period_months(fact.period_label)
         if self.months is None:
             return months in (None, 12)

@@ -304,6 +304,11 @@ def _decimals(text: str) -> int | None:
     return int(word) if word.isdigit() else _DECIMAL_WORDS.get(word)
 
 
+def asked_scale(text: str) -> str | None:
+    """The scale a question wants its amount in ("in USD millions" → "millions")."""
+    return _scale(_clean(text))
+
+
 def _scale(text: str) -> str | None:
     match = _SCALE.search(text)
     if match is None:
@@ -346,10 +351,33 @@ def _split(question: str) -> tuple[str, dict[str, str], list[str]]:
         others.append(body)
     if not asking:
         asking = others.pop(0) if others else text
-    # "By drawing conclusions from the income statement, what is ...": the ask starts at its verb.
-    if (comma := asking.rfind(",", 0, _ask_position(asking))) > 0:
+    # "By drawing conclusions from the income statement, what is ...": the ask starts at its verb
+    # (but "According to its table of debt maturities, what is ..." keeps what it is about).
+    comma = asking.rfind(",", 0, _ask_position(asking))
+    if comma > 0 and _is_instruction_clause(asking[:comma]):
         asking = asking[comma + 1 :].strip()
     return asking, definitions, others
+
+
+# The vocabulary of instructions about sources and roles, not of what is asked.
+_INSTRUCTION_WORDS = frozenset(
+    """based basing base using use utilize utilizing utilising relying rely considering consider drawing draw
+    conclusions conclusion information data details detail line items item shown stated outlined provided presented
+    reported only primarily plainly clearly solely mainly within from in on the a an of by to with agreement according
+    referencing reference taking take into account looking look at perspective analyst investment banker assuming assume
+    you are as we our your judgment judgments judgement answer question please help calculate compute figures
+    given while when financial statement statements off judging reading read reviewing review""".split()
+)
+
+
+INSTRUCTION_CLAUSE_CONTENT_WORDS = 2
+
+
+def _is_instruction_clause(clause: str) -> bool:
+    rest = [
+        w for w in re.findall(r"[a-z&']+", _STATEMENT_NAMES.sub(" ", clause).lower()) if w not in _INSTRUCTION_WORDS
+    ]
+    return len(rest) <= INSTRUCTION_CLAUSE_CONTENT_WORDS
 
 
 def _ask_position(sentence: str) -> int:
@@ -654,24 +682,28 @@ def _subject(asking: str) -> str:
     """The asking sentence less its question words, company, units and statement names."""
     text = _STATEMENT_NAMES.sub(" ", asking)
     text = _SCALE.sub(" ", text)
+    # "Roughly how many…", "So what is…": the question starts at its question word.
+    text = re.sub(r"^\W*(?:\w+\s+){1,2}(?=(?:how|what|which)\b)", "", text.strip(), flags=re.IGNORECASE)
     text = re.sub(r"\((?:[^()]*?)\)", lambda m: " " if _is_instruction(m.group(0)) else m.group(0), text)
     text = re.sub(r"\((?:using|use|based on|from|including|with)\b[^()]*\)", " ", text, flags=re.IGNORECASE)
     # "(unadjusted EBITDA)", "(CCC)": another name for what was just said.
     text = re.sub(r"\(([^()]{2,40})\)", lambda m: " " if _is_alias(m.group(1)) else m.group(0), text)
     text = re.sub(
         r"^[¿¡\s]*(?:(?:please|kindly)\s+)?(?:(?:give|tell|provide|state|show|find|calculate|compute)(?:\s+me)?\s+)?"
-        r"(?:what|how much|how many|which|cu[aá]l(?:es)?|cu[aá]nto|cu[aá]ntos|cu[aá]nta|qu[eé])?\b\s*"
-        r"(?:is|was|were|are|did|does|fue|fueron|es|son|ha sido)?\s*(?:the|el|la|los|las)?\s*",
+        r"(?:(?:what|how much|how many|which|cu[aá]l(?:es)?|cu[aá]nto|cu[aá]ntos|cu[aá]nta|qu[eé])\b\s*"
+        r"(?:is|was|were|are|did|does|fue|fueron|es|son|ha sido)?\s*)?(?:the|el|la|los|las)?\s*",
         "",
         text.strip(),
         flags=re.IGNORECASE,
     )
     text = re.sub(
-        r"^(?i:does|did|do|has|have|had|is|was|were|are)\s+(?:[A-Z0-9][\w&.\-]*\s+){0,4}(?i:have|had|has|been|got|seen)?\s*(?i:an?|the|any)?\s*",
+        r"^[¿¡]?(?i:does|did|do|has|have|had|is|was|were|are|tiene|tuvo|ha|es|fue)\s+(?:[A-Z0-9][\w&.\-]*\s+){0,4}"
+        r"(?i:have|had|has|been|got|seen)?\s*(?i:an?\b|the\b|any\b)?\s*",
         "",
         text.strip(),
     )
     text = re.sub(
+        r"^[¿¡]?(mejor[oó]|empeor[oó]|aument[oó]|disminuy[oó]|creci[oó]|baj[oó]|subi[oó])\b|"
         r"\b(improv\w*|declin\w*|deteriorat\w*|profile|positive|negative|based on|data|trend|or)\b",
         " ",
         text,
@@ -701,6 +733,15 @@ def without_company(text: str) -> str:
     text = _POSSESSIVE_NAME.sub(" ", text)
     text = _NAME_AFTER_VERB.sub(lambda m: f"{m.group(1)} ", text)
     return " ".join(_ATTRIBUTABLE.sub(" ", text).split())
+
+
+def subject_label(asking: str) -> str:
+    """The question's own name for what it asks ("operating cash flow ratio"), capitalised."""
+    text = _strip_years(_subject(asking))
+    text = re.sub(r"^(?:(?:has|have|had|does|did|is|was|the|a|an)\s+)+", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"\s+(?:changed|change|of|for|between|from|in|and|to)\s*$", "", text, flags=re.IGNORECASE)
+    text = " ".join(text.split())[:80]
+    return text[:1].upper() + text[1:]
 
 
 def _is_alias(inside: str) -> bool:
@@ -755,7 +796,7 @@ _STOP_CAPITALS = frozenset("the a an what how which is was were are fiscal year 
 
 
 def parse_question(question: str, company_words: frozenset[str] = frozenset()) -> ParsedQuestion:
-    asking, definitions, _ = _split(question)
+    asking, definitions, others = _split(question)
     whole = _clean(question)
     percent = bool(_PERCENT.search(whole))
     statements = sorted({m.group(0).lower() for m in _STATEMENT_NAMES.finditer(whole)})
@@ -769,7 +810,15 @@ def parse_question(question: str, company_words: frozenset[str] = frozenset()) -
         return ParsedQuestion(None, asking, years, months, scale, percent, decimals, statements, refused)
     if _WHY.search(asking):
         return ParsedQuestion(None, asking, years, months, scale, percent, decimals, statements, "asks why")
-    target = _target(asking, resolver, years, percent)
+    # "Roughly how many times has it sold its inventory? Calculate inventory turnover for FY2022.":
+    # unless the question names its figure plainly ("what is X"), an instruction to calculate
+    # names exactly what is asked.
+    sentences = [s.split(";")[0] for s in others if _IMPERATIVE.match(s)]
+    sentences = [asking, *sentences] if _PLAIN_ASK.match(asking) else [*sentences, asking]
+    source, target = next(
+        ((s, t) for s, t in ((s, _target(s, resolver, years, percent)) for s in sentences) if t is not None),
+        (asking, None),
+    )
     if target is None:
         related = _concept_figures(asking)
         if related:
@@ -777,9 +826,12 @@ def parse_question(question: str, company_words: frozenset[str] = frozenset()) -
                 None, asking, years, months, scale, percent, decimals, statements, None, True, related
             )
     core = target.expr if isinstance(target, Change | Mean | CompoundGrowth) else target
-    if isinstance(core, Metric) and _unexplained(_subject(asking), core) > MAX_UNEXPLAINED_WORDS:
+    if isinstance(core, Metric) and _unexplained(_subject(source), core) > MAX_UNEXPLAINED_WORDS:
         return ParsedQuestion(None, asking, years, months, scale, percent, decimals, statements, "asks more")
     yes_no = bool(_YES_NO.match(asking))
+    if yes_no and isinstance(target, Change):
+        # "Did it grow its PP&E between FY20 and FY21?": the figure in both years shows it.
+        target = target.expr
     return ParsedQuestion(target, asking, years, months, scale, percent, decimals, statements, None, yes_no)
 
 
@@ -832,7 +884,9 @@ def _unexplained(subject: str, target: Metric) -> int:
 
 
 _YES_NO = re.compile(
-    r"^\s*(does|did|do|has|have|had|is|was|were|are|can|could|ha|hay|tiene|tuvo|es|fue)\b", re.IGNORECASE
+    r"^\W*(does|did|do|has|have|had|is|was|were|are|can|could|ha|hay|tiene|tuvo|es|fue|"
+    r"mejor[oó]|empeor[oó]|aument[oó]|disminuy[oó]|creci[oó]|baj[oó]|subi[oó])\b",
+    re.IGNORECASE,
 )
 
 
@@ -843,12 +897,47 @@ def search_text(question: str) -> str:
     asking, definitions, others = _split(question)
     statements = {m.group(0) for m in _STATEMENT_NAMES.finditer(" ".join(others))}
     asking = re.sub(r"\((?:[^()]*?)\)", lambda m: " " if _is_instruction(m.group(0)) else m.group(0), asking)
-    parts = [asking, *definitions.values(), *sorted(statements)]
+    imperative = [s for s in others if _IMPERATIVE.match(s)]
+    parts = [asking, *imperative, *definitions.values(), *sorted(statements)]
+    spelled = [
+        full
+        for short, full in SPELLED_OUT.items()
+        if re.search(rf"(?<![\w&]){re.escape(short)}(?![\w&])", question, re.I)
+    ]
+    parts += spelled
     text = " ".join(p for p in parts if p)
     return text if len(text) >= MIN_SEARCH_CHARS else _clean(question)
 
 
 MIN_SEARCH_CHARS = 12
+_PLAIN_ASK = re.compile(
+    r"^\W*(what|which|how much|cu[aá]l|cu[aá]nto|cu[aá]nta|qu[eé])\b\s*(is|was|were|are|did|does|fue|fueron|es|son)?\b",
+    re.IGNORECASE,
+)
+_IMPERATIVE = re.compile(r"^(calculate|compute|determine|find|estimate|calcula|determina)\b", re.IGNORECASE)
+# Analysts' abbreviations, spelled out as filings print them, for the full-text and dense search.
+SPELLED_OUT = {
+    "pp&e": "property, plant and equipment",
+    "ppne": "property, plant and equipment",
+    "ppe": "property, plant and equipment",
+    "d&a": "depreciation and amortization",
+    "cogs": "cost of goods sold cost of sales",
+    "sg&a": "selling, general and administrative",
+    "r&d": "research and development",
+    "eps": "earnings per share",
+    "fcf": "free cash flow operating activities capital expenditures",
+    "capex": "capital expenditures purchases of property and equipment",
+    "opex": "operating expenses",
+    "dso": "days sales outstanding accounts receivable",
+    "dio": "days inventory outstanding inventories",
+    "dpo": "days payable outstanding accounts payable",
+    "ccc": "cash conversion cycle",
+    "roa": "return on assets net income total assets",
+    "roe": "return on equity net income shareholders equity",
+    "ebitda": "operating income depreciation and amortization",
+    "yoy": "year over year",
+    "cagr": "compound annual growth",
+}
 
 
 def _strip_definitions(text: str) -> str:

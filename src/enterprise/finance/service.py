@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import uuid
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -190,10 +191,13 @@ def answer_question(
 ) -> AnsweredFromFacts | None:
     """The question answered from the facts of the first candidate filing that can."""
     with_facts = repository.documents_with_facts(session, enterprise_id)
-    ordered = sorted((d for d in candidates if d.id in with_facts), key=lambda d: d.fiscal_year or 0, reverse=True)
-    if not ordered:
+    present = [d for d in candidates if d.id in with_facts]
+    if not present:
         return None
-    facts = repository.facts_of_documents(session, enterprise_id, [d.id for d in ordered])
+    facts = repository.facts_of_documents(session, enterprise_id, [d.id for d in present])
+    counts = Counter(f.document_id for f in facts)
+    # The latest filing first; of one year, the fullest (an annual report before its earnings release).
+    ordered = sorted(present, key=lambda d: (d.fiscal_year or 0, counts[d.id]), reverse=True)
     for document in ordered:
         book = FactBook([f for f in facts if f.document_id == document.id])
         answer = answer_from_facts(question, book, years, company_words)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from enterprise.finance.metrics import period_months
+from enterprise.finance.periods import fiscal_year_of
 from enterprise.finance.synonyms import PREFERRED_LINES, canonical_metric
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
@@ -191,9 +192,9 @@ def column_years(table: StatementTable) -> list[int | None]:
     header = header_cells(table)
     for index in range(1, width):
         cell = header[index] if index < len(header) else ""
-        found = _YEAR.findall(cell)
-        if found:
-            years.append(int(found[-1]))
+        year = fiscal_year_of(cell)
+        if year is not None:
+            years.append(year)
         elif len(title_years) == width - 1:
             years.append(title_years[index - 1])
         else:
@@ -215,6 +216,7 @@ def is_quarterly_report(cover: str) -> bool:
 
 
 UNSTATED_LENGTH = "Period of unstated length"
+INTERIM_BALANCE = "Interim balance"
 QUARTER = "Three months ended"
 
 
@@ -249,6 +251,9 @@ def facts_from_table(table: StatementTable, kind: str, quarterly: bool = False) 
     headers = with_durations(header_cells(table))
     if kind != StatementKind.BALANCE:
         headers = _flow_durations(headers, years, quarterly)
+    elif quarterly:
+        # An interim balance sheet: its dates are quarter ends, or a year end beside them.
+        headers = [headers[0], *(f"{INTERIM_BALANCE} {h}".strip() for h in headers[1:])]
     facts: list[FactDraft] = []
     section = ""
     for row_index, (row, values) in enumerate(zip(table.rows, table.values, strict=False)):
@@ -317,9 +322,25 @@ def _preferred(fact: FactDraft) -> bool:
 def extract_facts(tables: Sequence[StatementTable], kinds: dict[int, str], quarterly: bool = False) -> list[FactDraft]:
     """Facts of the statement tables; `quarterly` for a quarterly report, whose flow columns
     are never a whole fiscal year unless their heading says so."""
+    quarterly = quarterly or _shows_quarters(tables, kinds)
     facts: list[FactDraft] = []
     for table in tables:
         kind = kinds.get(table.page)
         if kind is not None:
             facts.extend(facts_from_table(table, kind, quarterly))
     return _first_per_metric(facts)
+
+
+def _shows_quarters(tables: Sequence[StatementTable], kinds: dict[int, str]) -> bool:
+    """A report of a quarter, known by its flow statements: columns of three, six or nine months,
+    or one year in two columns (a quarter beside its year to date)."""
+    for table in tables:
+        if kinds.get(table.page) in {None, StatementKind.BALANCE, StatementKind.EQUITY}:
+            continue
+        headers = with_durations(header_cells(table))
+        if any(period_months(h) in {3, 6, 9} for h in headers[1:]):
+            return True
+        years = [y for y in column_years(table) if y]
+        if len(years) > len(set(years)):
+            return True
+    return False

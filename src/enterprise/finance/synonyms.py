@@ -51,7 +51,7 @@ SYNONYMS: list[Synonym] = [
         "income_before_tax",
         (INCOME,),
         _p(
-            r"(income|earnings)( loss)? (from continuing operations )?before (provision for )?income tax(es)?( expense)?( and equity.*)?|income before taxes"
+            r"(income|earnings)( loss)? (from continuing operations )?before (provision for )?income tax(es)?( expense| provision)?( and equity.*)?|(income|earnings) before taxes|pre-?tax (income|earnings)( loss)?( from continuing operations)?|(income|earnings)( loss)? from continuing operations before (income )?taxes"
         ),
     ),
     Synonym(
@@ -128,7 +128,7 @@ SYNONYMS: list[Synonym] = [
         "ppe_net",
         (BALANCE,),
         _p(
-            r"(total )?(net )?property,? (plant )?(and|&) equipment,? (at cost )?(net|less accumulated depreciation.*)|net property,? (plant )?(and|&) equipment|property,? (plant )?(and|&) equipment net|(total )?property,? (plant )?(and|&) equipment,? net of accumulated depreciation.*"
+            r"(total )?(net )?property,? (plant )?(and|&) equipment,? (at cost )?(net|less accumulated depreciation.*)|net property,? (plant )?(and|&) equipment|property,? (plant )?(and|&) equipment net|(total )?property,? (plant )?(and|&) equipment,? net of accumulated depreciation.*|property,? plant (and|&) equipment|premises and equipment( net)?"
         ),
     ),
     Synonym(
@@ -159,6 +159,8 @@ SYNONYMS: list[Synonym] = [
 # the net income that belongs to the parent's shareholders, not the consolidated total.
 PREFERRED_LINES: dict[str, re.Pattern[str]] = {
     "net_income": re.compile(r"attributable to|available to common", re.IGNORECASE),
+    # A balance sheet that prints the gross amount, the depreciation and then the net: the net.
+    "ppe_net": re.compile(r"\bnet\b", re.IGNORECASE),
 }
 # Lines that look like a metric but belong to someone else: the minority's share of net income.
 EXCLUDED_LINES: dict[str, re.Pattern[str]] = {

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from enterprise.documents.models import DocumentType
+from enterprise.finance.periods import fiscal_year_of
 
 _FISCAL_YEAR_END = re.compile(
     r"for\s+the\s+fiscal\s+year\s+ended\s*:?\s*([A-Za-z]+\s+\d{1,2}\s*,?\s*(\d{4}))", re.IGNORECASE
@@ -54,7 +55,7 @@ def infer_metadata(first_pages_text: str, filename: str) -> InferredMetadata:
     if match := _EXACT_NAME.search(cover):
         company = _clean_company(match.group(1).splitlines()[-1])
     if match := _FISCAL_YEAR_END.search(cover):
-        fiscal_year = int(match.group(2))
+        fiscal_year = fiscal_year_of(match.group(1))
         period = " ".join(match.group(1).split())
     if company is None:
         company = _company_from_filename(filename)

@@ -11,15 +11,26 @@ from functools import cache
 from typing import Any
 
 from enterprise.documents.models import Document
+from enterprise.finance.questions import asked_scale
 from enterprise.ingestion.numbers import detect_scale, parse_number
 from enterprise.retrieval.hybrid import PageHit
 from enterprise.retrieval.routing import named_years
-from enterprise.retrieval.text_match import QuestionTerms, question_terms, row_label, split_units, unit_score
+from enterprise.retrieval.text_match import (
+    QuestionTerms,
+    content_terms,
+    question_terms,
+    row_label,
+    split_units,
+    unit_score,
+)
 
 NOT_FOUND = {"en": "Not found in the documents.", "es": "No se encontró en los documentos."}
 MAX_SUPPORTING = 3
 # Below this a unit shares too little with the question to be called an answer.
 MIN_MATCH = 0.34
+# A figure is stated only from a row or sentence (with its table's title) that holds this share
+# of the question's words, weighted by their rarity; otherwise the passage is shown without one.
+VALUE_COVERAGE = 0.8
 SNIPPET_CHARS = 300
 _NUMERIC_QUESTION = re.compile(
     r"\b(how\s+(much|many)|what\s+(percentage|share|portion|proportion|amount|ratio|rate)|in\s+(usd|\$|eur|dollars)|"
@@ -127,7 +138,7 @@ def extractive_answer(question: str, pages: Sequence[PageHit], language: str = "
     # Citations keep the retrieval's order (the reranker already weighed these same units).
     order = list(range(len(pages)))
     lines = [f"{_render(u)} [{u.page_index + 1}]" for u in chosen]
-    value, unit = _value(question, chosen[0]) if asks_for_number(question) else (None, None)
+    value, unit = _value(question, chosen[0], terms, language) if asks_for_number(question) else (None, None)
     best_snippets: dict[int, str] = {}
     for u in units:
         best_snippets.setdefault(u.page_index, u.text)
@@ -166,10 +177,18 @@ def snippet(text: str) -> str:
     return flat if len(flat) <= SNIPPET_CHARS else flat[: SNIPPET_CHARS - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _value(question: str, unit: _Unit) -> tuple[float | None, str | None]:
-    if row_label(unit.text) is not None:
-        return _row_value(question, unit)
-    return sentence_value(unit.text)
+def _value(question: str, unit: _Unit, terms: QuestionTerms, language: str) -> tuple[float | None, str | None]:
+    """The figure of the best row or sentence, only when it says all the question asks about:
+    a segment row for a segment question, not the company total beside it."""
+    said = set(content_terms(f"{unit.heading} {unit.text}", language))
+    covered = sum(terms.weights[t] for t in set(terms.terms) if t in said) / terms.total_weight
+    if covered < VALUE_COVERAGE:
+        return None, None
+    value, found_unit = _row_value(question, unit) if row_label(unit.text) is not None else sentence_value(unit.text)
+    scale = asked_scale(question)
+    if value is not None and scale is not None and not (found_unit or "").endswith(scale):
+        return None, None  # asked in USD millions, found a percentage or a count: not its answer
+    return value, found_unit
 
 
 def _row_value(question: str, unit: _Unit) -> tuple[float | None, str | None]:
@@ -183,8 +202,8 @@ def _row_value(question: str, unit: _Unit) -> tuple[float | None, str | None]:
     if not numeric:
         return None, None
     dated = [(h, p) for h, p in numeric if any(y in h for y in years)]
-    if years and not dated and any(re.search(r"(19|20)\d\d", h) for h, _ in numeric):
-        return None, None  # the row shows other years than the one asked about: no figure is its answer
+    if not dated and len(numeric) > 1:
+        return None, None  # several figures and none of the year asked about: no one of them is the answer
     header, printed = dated[0] if dated else numeric[0]
     value = parse_number(printed)
     if "%" in printed:
@@ -194,6 +213,9 @@ def _row_value(question: str, unit: _Unit) -> tuple[float | None, str | None]:
 
 
 def sentence_value(sentence: str) -> tuple[float | None, str | None]:
+    """The figure a sentence states, when it states one: a sentence with two figures ("from
+    $100 billion to $175 billion") does not say which one answers, so it gives none."""
+    found: list[tuple[float, str | None]] = []
     # Dates carry numbers that are never the answer ("As of September 28, 2019, ... 137,000").
     for match in _SENTENCE_NUMBER.finditer(_DATE.sub(" ", sentence)):
         digits = match.group("number").strip("()")
@@ -203,9 +225,11 @@ def sentence_value(sentence: str) -> tuple[float | None, str | None]:
         if value is None:
             continue
         if match.group("percent"):
-            return value, "%"
+            found.append((value, "%"))
+            continue
         scale = (match.group("scale") or "").lower()
         currency = "USD" if match.group("currency") == "$" else None
-        unit = " ".join(part for part in (currency, f"{scale}s" if scale else None) if part) or None
-        return value, unit
-    return None, None
+        found.append((value, " ".join(part for part in (currency, f"{scale}s" if scale else None) if part) or None))
+    if len({value for value, _ in found}) != 1:
+        return None, None
+    return found[0]

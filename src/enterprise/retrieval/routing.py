@@ -70,16 +70,24 @@ def company_aliases(profile: DocumentProfile) -> set[str]:
         core = [w for w in words if w not in _LEGAL_SUFFIXES] or words
         if core:
             aliases.add(" ".join(core))
-            initials = "".join(w[0] for w in core if w not in _INITIALS_SKIP)
-            if len(initials) >= 2:
-                aliases.add(initials)
-            aliases |= _short_names(profile.company, core)
     stem = re.sub(r"\.[A-Za-z0-9]+$", "", profile.filename)
     for part in re.split(r"[_\s.-]+", stem):
         if part and not _FILENAME_NOISE.match(part):
             aliases.add(" ".join(_words(part)))
             break
     return {a for a in aliases if len(a) >= 2}
+
+
+def company_abbreviations(profile: DocumentProfile) -> set[str]:
+    """Initials ("amd") and short names ("jnj", "amex"): they name the company only where the
+    question writes them with a capital ("AMD", "JnJ", "Amex"), never as a common word ("as")."""
+    if not profile.company:
+        return set()
+    words = _words(profile.company)
+    core = [w for w in words if w not in _LEGAL_SUFFIXES] or words
+    initials = "".join(w[0] for w in core if w not in _INITIALS_SKIP)
+    names = {initials} | _short_names(profile.company, core)
+    return {n for n in names if len(n) >= 2}
 
 
 def _short_names(company: str, core: list[str]) -> set[str]:
@@ -101,9 +109,31 @@ def _ticker_like(question: str, profiles: Sequence[DocumentProfile]) -> list[Doc
     found = []
     for profile in profiles:
         first = next((w for w in _words(profile.company or "") if w not in _LEGAL_SUFFIXES), "")
-        if any(len(first) > len(t) and first.startswith(t) for t in tickers):
+        if any(len(first) >= len(t) and first.startswith(t) for t in tickers):
             found.append(profile)
     return found
+
+
+def _company_key(profile: DocumentProfile) -> str:
+    """The first word of the file name ("JOHNSON" of JOHNSON_JOHNSON_2022Q4_EARNINGS.pdf)."""
+    stem = re.sub(r"\.[A-Za-z0-9]+$", "", profile.filename)
+    return next((p.lower() for p in re.split(r"[_\s.-]+", stem) if p and not _FILENAME_NOISE.match(p)), "")
+
+
+def _with_same_company(named: list[DocumentProfile], profiles: Sequence[DocumentProfile]) -> list[DocumentProfile]:
+    """The other filings of a named company: the same company name, or the same first word of
+    the file name with no other company name ("Johnson" earnings releases of Johnson & Johnson)."""
+    if not named:
+        return named
+    companies = {(p.company or "").lower() for p in named}
+    keys = {_company_key(p) for p in named} - {""}
+    extra = [
+        p
+        for p in profiles
+        if p not in named
+        and ((p.company or "").lower() in companies or (_company_key(p) in keys and _company_key(p) != ""))
+    ]
+    return named + extra
 
 
 def _mentions(question_words: list[str], joined: str, alias: str) -> bool:
@@ -126,14 +156,17 @@ def route(question: str, profiles: Sequence[DocumentProfile]) -> Route:
     years = named_years(question)
     named: list[DocumentProfile] = []
     said: set[str] = set()
+    capitalised = {_fold(w) for w in re.findall(r"[\w&]+", question) if not w.islower() and not w.isdigit()}
     for profile in profiles:
         aliases = [a for a in company_aliases(profile) if _mentions(words, joined, a)]
+        aliases += [a for a in company_abbreviations(profile) if a in capitalised or a.replace("&", "") in capitalised]
         if aliases:
             named.append(profile)
             said.update(w for alias in aliases for w in alias.split() if w in words)
     if not named:
         named = _ticker_like(question, profiles)
         said.update(w.lower() for w in re.findall(r"\b[A-Z]{3,5}\b", question) if named)
+    named = _with_same_company(named, profiles)
     if not named:
         companies = {(p.company or "").lower() for p in profiles}
         # One company's own library ("our 2019 report"): the year alone decides.

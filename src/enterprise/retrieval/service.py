@@ -127,9 +127,19 @@ def _from_facts(
     if chosen.company is None and len({(d.company or "").lower() for d in allowed}) > 1:
         return None  # several companies and none named: a figure of which one?
     candidates = [d for d in allowed if chosen.document_ids is None or d.id in chosen.document_ids]
+    if len({(d.company or "").lower() for d in candidates}) > 1 and chosen.company_words:
+        # The question's words name more than one company: a figure of which?
+        named = {(d.company or "").lower() for d in candidates if _named_by(d, chosen)}
+        if len(named) != 1:
+            return None
+        candidates = [d for d in candidates if (d.company or "").lower() in named]
     return finance_service.answer_question(
         session, user.enterprise_id, wording, candidates, chosen.years, chosen.company_words
     )
+
+
+def _named_by(document: Document, chosen: Route) -> bool:
+    return (document.company or "").lower() == (chosen.company or "").lower()
 
 
 def _facts_of(figures: AnsweredFromFacts) -> list[dict[str, Any]]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from enterprise.finance.answers import answer_from_facts, describe
+from enterprise.finance.answers import answer_from_facts, describe, related_figures
 from enterprise.finance.metrics import FactBook
 from enterprise.finance.questions import parse_question, search_text
 from enterprise.finance.statements import extract_facts
@@ -210,3 +210,38 @@ def test_search_text_drops_instructions() -> None:
     assert "banker" not in text
     assert "Round" not in text
     assert "capital expenditure" in text
+
+
+def test_an_instruction_to_calculate_names_the_figure() -> None:
+    answer = answer_from_facts(
+        "Approximately how many times did Acme turn over its inventory in FY2023? Compute the inventory turnover "
+        "ratio for FY2023; if it is not meaningful for this business, say so.",
+        BOOK,
+        [],
+        ACME,
+    )
+    assert answer is not None
+    assert answer.value == 4.5
+
+
+@pytest.mark.parametrize(
+    ("question", "label", "now", "before"),
+    [
+        ("Did Acme grow its PP&E between FY22 and FY23?", "Property, plant and equipment, net", 6000.0, 5000.0),
+        ("Has Acme's quick ratio improved or declined between FY2022 and FY2023?", "Quick ratio", 1.17, 1.04),
+        ("¿Mejoró el margen operativo de Acme en 2023?", "Operating margin", 20.0, 15.0),
+    ],
+)
+def test_direction_questions(question: str, label: str, now: float, before: float) -> None:
+    answer = answer_from_facts(question, BOOK, [], ACME)
+    assert answer is not None
+    assert (answer.label, answer.value, answer.previous) == (label, now, before)
+
+
+def test_a_quality_of_the_business_gets_the_figures_that_measure_it() -> None:
+    question = "Is Acme a capital-intensive business based on FY2023 data?"
+    assert answer_from_facts(question, BOOK, [], ACME) is None
+    figures = related_figures(question, BOOK, [], ACME)
+    assert [f.label for f in figures] == ["Capex as % of revenue", "Fixed asset turnover", "Return on assets"]
+    assert figures[0].value == 10.42
+    assert figures[0].previous == 9.0

@@ -6,6 +6,7 @@ from __future__ import annotations
 from enterprise.finance.answers import answer_from_facts
 from enterprise.finance.checks import failed_statements, run_checks
 from enterprise.finance.metrics import FactBook, compute
+from enterprise.finance.periods import fiscal_year_of
 from enterprise.finance.questions import parse_question
 from enterprise.finance.statements import StatementTable, extract_facts, primary_statement_pages, statement_kind
 
@@ -234,3 +235,40 @@ def test_the_statements_are_the_cluster_not_a_page_that_mentions_them() -> None:
     )
     assert pages[63] == "cash_flow"
     assert 51 not in pages
+
+
+def test_a_quarterly_reports_balance_sheet_answers_for_its_quarter_only() -> None:
+    income = table(11, ["", "Three Months Ended 2023", "2022"], [["Net sales", "3,642", "3,507"]])
+    balance = table(
+        12,
+        ["", "December 31, 2022", "June 30, 2022"],
+        [["Total current assets", "5,853", "5,853"], ["Total current liabilities", "4,963", "5,779"]],
+    )
+    facts = extract_facts([income, balance], {11: "income", 12: "balance"})
+    assert FactBook(facts).get("current_assets", 2022) is None
+    assert FactBook(facts, months=3).get("current_liabilities", 2022).value == 4963.0  # type: ignore[union-attr]
+    annual = extract_facts([balance], {12: "balance"})
+    assert FactBook(annual).get("current_liabilities", 2022).value == 4963.0  # type: ignore[union-attr]
+
+
+def test_a_year_ending_in_the_first_days_of_january_is_the_year_before() -> None:
+    assert fiscal_year_of("Fiscal Year Ended January 1, 2023") == 2022
+    assert fiscal_year_of("January 31, 2020") == 2020  # a retailer's fiscal 2020
+    assert fiscal_year_of("December 31, 2022") == 2022
+    weeks = table(13, ["", "January 1, 2023", "January 2, 2022"], [["Net earnings", "17,941", "20,878"]])
+    assert FactBook(extract_facts([weeks], {13: "income"})).get("net_income", 2022).value == 17941.0  # type: ignore[union-attr]
+
+
+def test_net_property_plant_and_equipment_not_the_gross() -> None:
+    gross_then_net = table(
+        14,
+        ["", "2023", "2022"],
+        [
+            ["Property, plant and equipment", "9,000", "8,000"],
+            ["Less: accumulated depreciation", "(3,000)", "(2,500)"],
+            ["Property, plant and equipment, net", "6,000", "5,500"],
+        ],
+    )
+    assert FactBook(extract_facts([gross_then_net], {14: "balance"})).get("ppe_net", 2023).value == 6000.0  # type: ignore[union-attr]
+    only_one = table(15, ["", "2023"], [["Property, plant and equipment", "13,745"]])
+    assert FactBook(extract_facts([only_one], {15: "balance"})).get("ppe_net", 2023).value == 13745.0  # type: ignore[union-attr]
