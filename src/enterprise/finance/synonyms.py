@@ -120,7 +120,7 @@ SYNONYMS: list[Synonym] = [
         "receivables",
         (BALANCE,),
         _p(
-            r"(accounts|trade) receivables?( net)?( less allowance.*)?|accounts and notes receivable( net)?|receivables( net)?( less allowance.*)?|(trade and other|accounts and other) receivables( net)?"
+            r"(accounts|trade) receivables?( trade)?( net)?( less allowances?.*)?|accounts and notes receivable( net)?|receivables( net)?( less allowances?.*)?|(trade and other|accounts and other) receivables( net)?"
         ),
     ),
     Synonym("payables", (BALANCE,), _p(r"(trade )?accounts payable( trade)?|trade payables?")),
@@ -170,7 +170,8 @@ EXCLUDED_LINES: dict[str, re.Pattern[str]] = {
 
 def normalize_label(label: str) -> str:
     text = label.lower().replace("’", "'").replace("'", "")
-    text = re.sub(r"\(note \d+\)|\(see note.*?\)|\bnote \d+\b", " ", text)
+    # "(Notes 1 and 3)", "(loss)", "(benefit from)": asides that do not change what the line is.
+    text = re.sub(r"\([^()]*\)|\bnotes? \d+( and \d+)?\b", " ", text)
     text = re.sub(r"[^a-z0-9,&\- ]", " ", text)
     return " ".join(text.replace(",", " ,").replace(" ,", ",").split()).strip(" ,")
 

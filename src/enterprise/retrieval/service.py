@@ -106,14 +106,15 @@ def _prepare(session: Session, runtime: EnterpriseRuntime, user: User, question:
     figures = (
         _from_facts(session, user, wording, allowed, chosen) if runtime.settings.enable_financial_parsing else None
     )
-    if figures is not None and figures.exact:
-        return _Context(language, [], started, wording, _exact_draft(figures))
     # Role-play, rounding and unit instructions are not what the question is about.
     searched = search_text(wording)
     found = retrieve(session, runtime.dense_searcher(), user.enterprise_id, searched, allowed, whole, chosen)
     # Inside the named company's filings its name tells nothing apart: rank on the rest.
     subject = found.route.without_company(searched)
     pages = best_pages(rerank(subject, found.passages, language), question.top_k)
+    if figures is not None and figures.exact:
+        # The figure's own pages first; then where the filing discusses it.
+        return _Context(language, [], started, wording, _exact_draft(figures, pages, question.top_k))
     if figures is not None:
         # A reasoned answer: the pages its figures come from, then what the search found.
         pages = _figure_pages(session, user, figures, pages, question.top_k)
@@ -177,14 +178,18 @@ def _notes_of(figures: AnsweredFromFacts) -> list[str]:
     return notes
 
 
-def _exact_draft(figures: AnsweredFromFacts) -> Draft:
-    """One figure of the statements, exactly, with the page of every input."""
+def _exact_draft(figures: AnsweredFromFacts, found: list[PageHit], top_k: int) -> Draft:
+    """One figure of the statements, exactly, with the page of every input, then the pages the
+    search found (where the filing discusses the figure)."""
     answer, document = figures.answers[0], figures.document
     citations: list[Citation] = []
     for fact in answer.inputs:
         if all(c.page != fact.page for c in citations):
             snippet = f"{fact.line_item} | {fact.fiscal_year}: {fact.value:,.2f}".replace(".00", "")
             citations.append(Citation(document, fact.page, snippet, 1.0))
+    cited = {(document.id, c.page) for c in citations}
+    extra = [p for p in found if (p.document.id, p.page) not in cited]
+    citations += _page_citations(extra[: max(0, top_k - len(citations))])
     draft = Draft(describe(answer), answer.value, answer.unit, citations, found=True)
     draft.facts = _facts_of(figures)
     draft.notes.extend(_notes_of(figures))
