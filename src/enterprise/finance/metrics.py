@@ -564,3 +564,28 @@ def average(book: FactBook, metric: str, years: Sequence[int]) -> MetricValue | 
         f"mean of {metric} over {len(present)} years",
         inputs,
     )
+
+
+# The statements each metric reads its inputs from (the base metrics: where their line is printed).
+_INCOME, _BALANCE, _CASH = "income", "balance", "cash_flow"
+_RATIO_STATEMENTS: dict[str, tuple[str, ...]] = {
+    "gross_margin": (_INCOME,), "operating_margin": (_INCOME,), "net_margin": (_INCOME,), "cogs_pct": (_INCOME,),
+    "effective_tax_rate": (_INCOME,), "ebitda": (_INCOME, _CASH), "ebitda_margin": (_INCOME, _CASH),
+    "interest_coverage": (_INCOME,), "current_ratio": (_BALANCE,), "quick_ratio": (_BALANCE,),
+    "working_capital": (_BALANCE,), "debt_to_equity": (_BALANCE,), "roa": (_INCOME, _BALANCE),
+    "roe": (_INCOME, _BALANCE), "dso": (_INCOME, _BALANCE), "dio": (_INCOME, _BALANCE), "dpo": (_INCOME, _BALANCE),
+    "cash_conversion_cycle": (_INCOME, _BALANCE), "inventory_turnover": (_INCOME, _BALANCE),
+    "asset_turnover": (_INCOME, _BALANCE), "fixed_asset_turnover": (_INCOME, _BALANCE),
+    "receivables_turnover": (_INCOME, _BALANCE), "capex_pct_revenue": (_CASH, _INCOME),
+    "free_cash_flow": (_CASH,), "fcf_conversion": (_CASH, _INCOME), "payout_ratio": (_CASH, _INCOME),
+    "retention_ratio": (_CASH, _INCOME), "operating_cash_flow_ratio": (_CASH, _BALANCE),
+}  # fmt: skip
+
+
+def metric_statements(metric: str) -> tuple[str, ...]:
+    """The statements a metric's inputs are printed on."""
+    from enterprise.finance.synonyms import SYNONYMS
+
+    if metric in _RATIO_STATEMENTS:
+        return _RATIO_STATEMENTS[metric]
+    return next((s.statements for s in SYNONYMS if s.metric == metric), ())

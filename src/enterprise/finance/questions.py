@@ -809,7 +809,7 @@ def parse_question(question: str, company_words: frozenset[str] = frozenset()) -
     if refused is not None:
         return ParsedQuestion(None, asking, years, months, scale, percent, decimals, statements, refused)
     if _WHY.search(asking):
-        return ParsedQuestion(None, asking, years, months, scale, percent, decimals, statements, "asks why")
+        return ParsedQuestion(None, asking, years, months, scale, percent, decimals, statements, ASKS_WHY)
     # "Roughly how many times has it sold its inventory? Calculate inventory turnover for FY2022.":
     # unless the question names its figure plainly ("what is X"), an instruction to calculate
     # names exactly what is asked.
@@ -867,6 +867,7 @@ def _concept_figures(asking: str) -> tuple[Expr, ...]:
     return ()
 
 
+ASKS_WHY = "asks why"
 # A question about causes wants the filing's explanation, not the figure.
 _WHY = re.compile(
     r"\bwhy\b|what (drove|caused|explains)|\bdrivers?\b|\breasons?\b|\bexplain\w*|por qu[eé]|\bmotivo", re.IGNORECASE
@@ -890,6 +891,20 @@ _YES_NO = re.compile(
 )
 
 
+def named_metrics(question: str) -> list[str]:
+    """The metrics a question names, in order ("What drove gross margin change?" → gross margin),
+    whether or not the facts can answer it."""
+    asking, _, others = _split(question)
+    found: list[str] = []
+    for sentence in [asking, *others]:
+        text = _STATEMENT_NAMES.sub(" ", sentence)
+        for pattern, metric in _METRIC_PATTERNS:
+            if pattern.search(text) and metric not in found:
+                found.append(metric)
+                text = pattern.sub(" ", text)
+    return found
+
+
 def search_text(question: str) -> str:
     """The words worth searching for: the asking sentence and the definitions it gives, with
     the names of the statements it points to, but not its role-play, rounding or unit
@@ -905,11 +920,19 @@ def search_text(question: str) -> str:
         if re.search(rf"(?<![\w&]){re.escape(short)}(?![\w&])", question, re.I)
     ]
     parts += spelled
-    text = " ".join(p for p in parts if p)
+    # "FY2022", "FY22": filings print the year alone; the notation would be a rare, heavy search term.
+    text = _FY_NOTATION.sub(lambda m: _full_year(m.group(1)), " ".join(p for p in parts if p))
     return text if len(text) >= MIN_SEARCH_CHARS else _clean(question)
 
 
 MIN_SEARCH_CHARS = 12
+_FY_NOTATION = re.compile(r"\bfy\s*'?((?:19|20)?\d\d)\b", re.IGNORECASE)
+
+
+def _full_year(digits: str) -> str:
+    return digits if len(digits) == 4 else f"20{digits}"
+
+
 _PLAIN_ASK = re.compile(
     r"^\W*(what|which|how much|cu[aá]l|cu[aá]nto|cu[aá]nta|qu[eé])\b\s*(is|was|were|are|did|does|fue|fueron|es|son)?\b",
     re.IGNORECASE,
@@ -937,6 +960,13 @@ SPELLED_OUT = {
     "ebitda": "operating income depreciation and amortization",
     "yoy": "year over year",
     "cagr": "compound annual growth",
+    "gross margin": "gross profit cost of sales",
+    "operating margin": "operating income",
+    "top line": "revenue net sales",
+    "bottom line": "net income",
+    "working capital": "current assets current liabilities",
+    "quick ratio": "current assets inventories current liabilities",
+    "current ratio": "current assets current liabilities",
 }
 
 

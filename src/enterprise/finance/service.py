@@ -18,8 +18,9 @@ from enterprise.documents.models import Document
 from enterprise.finance import repository
 from enterprise.finance.answers import answer_from_facts, related_figures
 from enterprise.finance.checks import failed_statements, run_checks
-from enterprise.finance.metrics import DEFINITIONS, FactBook, MetricValue, compute
+from enterprise.finance.metrics import DEFINITIONS, FactBook, MetricValue, compute, metric_statements
 from enterprise.finance.models import FinancialFact, StatementCheck
+from enterprise.finance.questions import ASKS_WHY, named_metrics, parse_question
 from enterprise.finance.statements import StatementTable, extract_facts, is_quarterly_report, primary_statement_pages
 from shared.errors import InvalidInputError
 
@@ -207,6 +208,51 @@ def answer_question(
         if related:
             return AnsweredFromFacts(document, related)
     return None
+
+
+@dataclass(frozen=True)
+class StatementPages:
+    """Where the statements a question's metrics come from are printed, in one filing."""
+
+    document: Document
+    pages: list[int]
+    metrics: list[str]
+
+
+def statement_pages_for(
+    session: Session,
+    enterprise_id: uuid.UUID,
+    question: str,
+    candidates: Sequence[Document],
+    company_words: frozenset[str] = frozenset(),
+) -> StatementPages | None:
+    """For a question about a metric the facts could not answer (a cause, or a measure this
+    company's statements do not print): the pages of the statements that metric reads. Not for
+    a question about a part of the company, whose figures are elsewhere."""
+    parsed = parse_question(question, company_words)
+    if not (parsed.refused == ASKS_WHY or (parsed.refused is None and parsed.target is not None)):
+        return None
+    metrics = named_metrics(question)[:MAX_NAMED_METRICS]
+    kinds = [k for m in metrics for k in metric_statements(m)]
+    if not kinds:
+        return None
+    with_facts = repository.documents_with_facts(session, enterprise_id)
+    present = [d for d in candidates if d.id in with_facts]
+    if not present:
+        return None
+    facts = repository.facts_of_documents(session, enterprise_id, [d.id for d in present])
+    counts = Counter(f.document_id for f in facts)
+    document = max(present, key=lambda d: (d.fiscal_year or 0, counts[d.id]))
+    printed: dict[str, set[int]] = {}
+    for fact in facts:
+        if fact.document_id == document.id and fact.statement in kinds:
+            printed.setdefault(fact.statement, set()).add(fact.page)
+    # Every page of each statement (one printed over two pages has both), in the order asked.
+    pages = list(dict.fromkeys(p for k in kinds for p in sorted(printed.get(k, ()))))
+    return StatementPages(document, pages, metrics) if pages else None
+
+
+MAX_NAMED_METRICS = 2
 
 
 FACT_COLUMNS = [

@@ -3,6 +3,7 @@ question, each with its page, and the number itself when the question asks for o
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from collections.abc import Sequence
@@ -132,7 +133,7 @@ def extractive_answer(question: str, pages: Sequence[PageHit], language: str = "
     texts = [p.chunk.text for page in pages for p in page.passages]
     terms = question_terms(question, texts, language)
     units = _units(terms, pages, language)
-    if not units or units[0].score < MIN_MATCH:
+    if not units or (units[0].score < MIN_MATCH and not _names_a_phrase(terms, units[0].text, language)):
         return Draft(NOT_FOUND[language], None, None, [], found=False)
     chosen = _distinct(units)
     # Citations keep the retrieval's order (the reranker already weighed these same units).
@@ -152,6 +153,13 @@ def extractive_answer(question: str, pages: Sequence[PageHit], language: str = "
         for i in order
     ]
     return Draft("\n".join(lines), value, unit, citations, found=True)
+
+
+def _names_a_phrase(terms: QuestionTerms, unit: str, language: str) -> bool:
+    """Two of the question's words side by side in the unit ("gross margin"): about the question
+    even when a rare word of it ("drove") is nowhere in the filing."""
+    unit_terms = content_terms(unit, language)
+    return bool(terms.pairs & set(itertools.pairwise(unit_terms)))
 
 
 def _distinct(units: list[_Unit]) -> list[_Unit]:

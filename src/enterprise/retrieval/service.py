@@ -118,7 +118,41 @@ def _prepare(session: Session, runtime: EnterpriseRuntime, user: User, question:
     if figures is not None:
         # A reasoned answer: the pages its figures come from, then what the search found.
         pages = _figure_pages(session, user, figures, pages, question.top_k)
+    elif runtime.settings.enable_financial_parsing:
+        pages = _with_statement_pages(session, user, wording, allowed, chosen, pages, question.top_k)
     return _Context(language, pages, started, subject, None, figures)
+
+
+def _with_statement_pages(
+    session: Session,
+    user: User,
+    wording: str,
+    allowed: list[Document],
+    chosen: Route,
+    found: list[PageHit],
+    top_k: int,
+) -> list[PageHit]:
+    """A question about a metric the facts could not give (what drove it, or a measure this
+    company does not print): the statement it reads from is among the sources, after the best
+    passage found."""
+    candidates = [d for d in allowed if chosen.document_ids is None or d.id in chosen.document_ids]
+    if chosen.company is None and len({(d.company or "").lower() for d in candidates}) > 1:
+        return found
+    located = finance_service.statement_pages_for(
+        session, user.enterprise_id, wording, candidates, chosen.company_words
+    )
+    if located is None:
+        return found
+    taken = {(p.document.id, p.page) for p in found}
+    statements = [
+        p
+        for p in page_hits(session, user.enterprise_id, located.document, located.pages)
+        if (p.document.id, p.page) not in taken
+    ]
+    if not statements:
+        return found
+    keep = max(1, top_k - len(statements))
+    return (found[:1] + statements + found[1:keep])[:top_k]
 
 
 def _from_facts(
