@@ -32,6 +32,7 @@ MIN_MATCH = 0.34
 # A figure is stated only from a row or sentence (with its table's title) that holds this share
 # of the question's words, weighted by their rarity; otherwise the passage is shown without one.
 VALUE_COVERAGE = 0.8
+_RELATIVE_TABLE = re.compile(r"\b(change|changes|mix|growth|percent(age)?s?|rates?|share)\b|%", re.IGNORECASE)
 SNIPPET_CHARS = 300
 _NUMERIC_QUESTION = re.compile(
     r"\b(how\s+(much|many)|what\s+(percentage|share|portion|proportion|amount|ratio|rate)|in\s+(usd|\$|eur|dollars)|"
@@ -127,7 +128,9 @@ def _units(terms: QuestionTerms, pages: Sequence[PageHit], language: str) -> lis
     return found
 
 
-def extractive_answer(question: str, pages: Sequence[PageHit], language: str = "en") -> Draft:
+def extractive_answer(question: str, pages: Sequence[PageHit], language: str = "en", asked: str | None = None) -> Draft:
+    """`question` is what is searched for; `asked`, the question as the user wrote it (its unit
+    and whether it wants a number), when the two differ."""
     if not pages:
         return Draft(NOT_FOUND[language], None, None, [], found=False)
     texts = [p.chunk.text for page in pages for p in page.passages]
@@ -139,7 +142,8 @@ def extractive_answer(question: str, pages: Sequence[PageHit], language: str = "
     # Citations keep the retrieval's order (the reranker already weighed these same units).
     order = list(range(len(pages)))
     lines = [f"{_render(u)} [{u.page_index + 1}]" for u in chosen]
-    value, unit = _value(question, chosen[0], terms, language) if asks_for_number(question) else (None, None)
+    asked = asked or question
+    value, unit = _value(asked, chosen[0], terms, language) if asks_for_number(asked) else (None, None)
     best_snippets: dict[int, str] = {}
     for u in units:
         best_snippets.setdefault(u.page_index, u.text)
@@ -196,7 +200,18 @@ def _value(question: str, unit: _Unit, terms: QuestionTerms, language: str) -> t
     scale = asked_scale(question)
     if value is not None and scale is not None and not (found_unit or "").endswith(scale):
         return None, None  # asked in USD millions, found a percentage or a count: not its answer
+    if value is not None and scale is not None and _RELATIVE_TABLE.search(_table_words(unit)):
+        return None, None  # a table of changes or of a mix holds percentages, whatever the page's scale says
     return value, found_unit
+
+
+def _table_words(unit: _Unit) -> str:
+    """A row's table title, the title run into its label ("Sales Change By Segment: Health Care")
+    and its column headings: what says whether its figures are amounts or percentages."""
+    cells = unit.text.split(" | ")
+    label_title = cells[0].rsplit(": ", 1)[0] if ": " in cells[0] else ""
+    headings = [cell.rpartition(": ")[0] for cell in cells[1:]]
+    return " ".join([unit.heading, label_title, *headings])
 
 
 def _row_value(question: str, unit: _Unit) -> tuple[float | None, str | None]:

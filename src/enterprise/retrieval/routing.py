@@ -25,6 +25,10 @@ _LEGAL_SUFFIXES = {
     "llc", "plc", "sa", "s", "a", "de", "cv", "the", "group", "holdings", "com", "ag", "nv", "se",
 }  # fmt: skip
 _FILENAME_NOISE = re.compile(r"^(10-?k|10-?q|annual|report|informe|\d+)$", re.IGNORECASE)
+_FORWARD_LOOKING = re.compile(
+    r"\b(expect\w*|guidance|outlook|forecast\w*|project(ed|ion)s?|anticipat\w*|will|plans? to|se espera|perspectivas)\b",
+    re.IGNORECASE,
+)
 # A document covers the year of its fiscal year and the comparative years it shows.
 COMPARATIVE_YEARS = 2
 MIN_JOINED_ALIAS = 5
@@ -154,6 +158,9 @@ def route(question: str, profiles: Sequence[DocumentProfile]) -> Route:
     words = _words(question)
     joined = "".join(words)
     years = named_years(question)
+    if _FORWARD_LOOKING.search(question):
+        # What was expected of a year is said in the filings of the year before it.
+        years = sorted(set(years) | {y - 1 for y in years})
     named: list[DocumentProfile] = []
     said: set[str] = set()
     capitalised = {_fold(w) for w in re.findall(r"[\w&]+", question) if not w.islower() and not w.isdigit()}

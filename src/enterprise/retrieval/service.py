@@ -75,6 +75,7 @@ class _Context:
     subject: str
     from_facts: Draft | None = None
     figures: AnsweredFromFacts | None = None  # the figures a reasoned answer rests on
+    asked: str | None = None  # the question as written, for its unit and whether it wants a number
 
 
 def current_month(now: datetime | None = None) -> str:
@@ -120,7 +121,7 @@ def _prepare(session: Session, runtime: EnterpriseRuntime, user: User, question:
         pages = _figure_pages(session, user, figures, pages, question.top_k)
     elif runtime.settings.enable_financial_parsing:
         pages = _with_statement_pages(session, user, wording, allowed, chosen, pages, question.top_k)
-    return _Context(language, pages, started, subject, None, figures)
+    return _Context(language, pages, started, subject, None, figures, question.text)
 
 
 def _with_statement_pages(
@@ -253,7 +254,7 @@ def _figure_lines(context: _Context) -> list[str]:
 
 def _extractive(context: _Context) -> Draft:
     """The passages found; for a reasoned question, the figures first, no single value stated."""
-    draft = extractive_answer(context.subject, context.pages, context.language)
+    draft = extractive_answer(context.subject, context.pages, context.language, context.asked)
     if context.figures is None:
         return draft
     lines = _figure_lines(context)

@@ -73,3 +73,25 @@ def test_companies_by_the_short_names_analysts_use() -> None:
     )
     # A capitalised abbreviation that starts no company's name names none.
     assert route("What was the EPS growth in 2022?", profiles).company is None
+
+
+def test_what_was_expected_of_a_year_is_looked_for_in_the_year_before() -> None:
+    profiles = [
+        DocumentProfile(uuid.uuid4(), "ACME_2022Q4_EARNINGS.pdf", "Acme Corp", 2022),
+        DocumentProfile(uuid.uuid4(), "ACME_2023Q2_EARNINGS.pdf", "Acme Corp", 2023),
+        DocumentProfile(uuid.uuid4(), "OTHER_2023_10K.pdf", "Other Inc", 2023),
+    ]
+    routed = route("Is growth in Acme's adjusted EPS expected to accelerate in FY2023?", profiles)
+    assert routed.document_ids is not None
+    assert {p.filename for p in profiles if p.id in routed.document_ids} == {
+        "ACME_2022Q4_EARNINGS.pdf",
+        "ACME_2023Q2_EARNINGS.pdf",
+    }
+
+
+def test_a_sentence_with_two_figures_states_neither() -> None:
+    assert sentence_value("The Board raised the authorization from $100 billion to $175 billion.") == (None, None)
+    assert sentence_value("As of September 28, 2019, the Company had approximately 137,000 employees.") == (
+        137000.0,
+        None,
+    )
