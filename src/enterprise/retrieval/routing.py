@@ -26,7 +26,8 @@ _LEGAL_SUFFIXES = {
 }  # fmt: skip
 _FILENAME_NOISE = re.compile(r"^(10-?k|10-?q|annual|report|informe|\d+)$", re.IGNORECASE)
 _FORWARD_LOOKING = re.compile(
-    r"\b(expect\w*|guidance|outlook|forecast\w*|project(ed|ion)s?|anticipat\w*|will|plans? to|se espera|perspectivas)\b",
+    r"\b(expect\w*|guidance|outlook|forecast\w*|project(ed|ion)s?|anticipat\w*|will|plans? to|"
+    r"se espera|perspectivas)\b",
     re.IGNORECASE,
 )
 # A document covers the year of its fiscal year and the comparative years it shows.
