@@ -8,14 +8,16 @@ import time
 
 from limits import RateLimitItemPerMinute
 from limits.storage import storage_from_string
-from limits.strategies import FixedWindowRateLimiter
+from limits.strategies import MovingWindowRateLimiter
 
 from shared.settings import Settings
 
 
 class LoginThrottle:
     def __init__(self, storage_uri: str, per_account: int, per_address: int, window_minutes: int) -> None:
-        self._limiter = FixedWindowRateLimiter(storage_from_string(storage_uri))
+        # A moving window: a fixed one restarts on the clock's quarter hour, so failures either
+        # side of it were counted apart (twice the attempts for an attacker who times them).
+        self._limiter = MovingWindowRateLimiter(storage_from_string(storage_uri))
         self._account = RateLimitItemPerMinute(per_account, window_minutes)
         self._address = RateLimitItemPerMinute(per_address, window_minutes)
 

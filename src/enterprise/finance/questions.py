@@ -827,7 +827,7 @@ def parse_question(question: str, company_words: frozenset[str] = frozenset()) -
             )
     core = target.expr if isinstance(target, Change | Mean | CompoundGrowth) else target
     if isinstance(core, Metric) and _unexplained(_subject(source), core) > MAX_UNEXPLAINED_WORDS:
-        return ParsedQuestion(None, asking, years, months, scale, percent, decimals, statements, "asks more")
+        return ParsedQuestion(None, asking, years, months, scale, percent, decimals, statements, ASKS_MORE)
     yes_no = bool(_YES_NO.match(asking))
     if yes_no and isinstance(target, Change):
         # "Did it grow its PP&E between FY20 and FY21?": the figure in both years shows it.
@@ -868,6 +868,7 @@ def _concept_figures(asking: str) -> tuple[Expr, ...]:
 
 
 ASKS_WHY = "asks why"
+ASKS_MORE = "asks more of the figure than its value"
 # A question about causes wants the filing's explanation, not the figure.
 _WHY = re.compile(
     r"\bwhy\b|what (drove|caused|explains)|\bdrivers?\b|\breasons?\b|\bexplain\w*|por qu[eé]|\bmotivo", re.IGNORECASE

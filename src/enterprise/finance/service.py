@@ -20,7 +20,7 @@ from enterprise.finance.answers import answer_from_facts, related_figures
 from enterprise.finance.checks import failed_statements, run_checks
 from enterprise.finance.metrics import DEFINITIONS, FactBook, MetricValue, compute, metric_statements
 from enterprise.finance.models import FinancialFact, StatementCheck
-from enterprise.finance.questions import ASKS_WHY, named_metrics, parse_question
+from enterprise.finance.questions import ASKS_MORE, ASKS_WHY, named_metrics, parse_question
 from enterprise.finance.statements import StatementTable, extract_facts, is_quarterly_report, primary_statement_pages
 from shared.errors import InvalidInputError
 
@@ -230,7 +230,8 @@ def statement_pages_for(
     company's statements do not print): the pages of the statements that metric reads. Not for
     a question about a part of the company, whose figures are elsewhere."""
     parsed = parse_question(question, company_words)
-    if not (parsed.refused == ASKS_WHY or (parsed.refused is None and parsed.target is not None)):
+    about_the_metric = parsed.refused in {ASKS_WHY, ASKS_MORE} or (parsed.refused is None and parsed.target is not None)
+    if not about_the_metric:
         return None
     metrics = named_metrics(question)[:MAX_NAMED_METRICS]
     kinds = [k for m in metrics for k in metric_statements(m)]

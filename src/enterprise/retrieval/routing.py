@@ -182,13 +182,22 @@ def route(question: str, profiles: Sequence[DocumentProfile]) -> Route:
     else:
         pool = named
     if not pool:
-        return Route(None, None, years)
+        return _latest_year_only(profiles, years)
     chosen = _covering_years(pool, years) if years else pool
     company = named[0].company if named else None
     company_words = frozenset(said)
     if len(chosen) == len(profiles):
         return Route(None, company, years, company_words)
     return Route([p.id for p in chosen], company, years, company_words)
+
+
+def _latest_year_only(profiles: Sequence[DocumentProfile], years: list[int]) -> Route:
+    """No company named: a question about the latest year it names ("between FY2023 and Q2 of
+    FY2024") is about the filings of that year, whoever filed them; with none, all documents."""
+    latest = [p for p in profiles if years and p.fiscal_year == max(years)]
+    if not latest or len(latest) == len(profiles):
+        return Route(None, None, years)
+    return Route([p.id for p in latest], None, years)
 
 
 def _covering_years(pool: list[DocumentProfile], years: list[int]) -> list[DocumentProfile]:

@@ -28,8 +28,11 @@ def test_the_year_picks_the_filing_and_a_later_filing_covers_earlier_years() -> 
     assert set(route("Apple's risk factors", LIBRARY).document_ids or []) == {APPLE_2019.id, APPLE_2018.id}
 
 
-def test_no_company_named_searches_everything() -> None:
-    assert route("Which firm audited the statements in 2019?", LIBRARY).document_ids is None
+def test_no_company_named_searches_the_filings_of_the_year_or_everything() -> None:
+    assert route("Which firm audited the statements?", LIBRARY).document_ids is None
+    assert route("Which firm audited the statements in 2019?", LIBRARY).document_ids == [APPLE_2019.id]
+    assert route("Was there a drop in cash between FY2019 and Q2 of FY2020?", LIBRARY).document_ids == [AMD_2020.id]
+    assert route("Which firm audited the statements in 2012?", LIBRARY).document_ids is None
 
 
 def test_years_are_read_but_amounts_are_not() -> None:
