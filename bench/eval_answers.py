@@ -58,10 +58,11 @@ def ingest(server: BenchServer) -> dict[str, str]:
 
 def ask_all(
     server: BenchServer, questions: list[dict[str, Any]], ids: dict[str, str], per_document: bool
-) -> tuple[list[dict[str, Any]], list[float]]:
+) -> tuple[list[dict[str, Any]], list[float], dict[str, int]]:
+    """Predictions in the scorer's format (with each answer's unit, mode and note), latencies, modes."""
     predictions, latencies = [], []
     modes: dict[str, int] = {}
-    with httpx.Client(base_url=f"{server.base}/api/enterprise", headers=server.headers, timeout=120) as client:
+    with httpx.Client(base_url=f"{server.base}/api/enterprise", headers=server.headers, timeout=300) as client:
         for question in questions:
             body: dict[str, Any] = {"question": question["question"], "top_k": 5}
             if per_document:
@@ -77,11 +78,14 @@ def ask_all(
                     "id": question["id"],
                     "answer": answer["answer"],
                     "value": answer["value"],
+                    "unit": answer["unit"],
+                    "mode": answer["mode"],
+                    "note": answer.get("note"),
                     "citations": [{"doc": c["filename"], "page": c["page"]} for c in answer["citations"]],
                 }
             )
     print(f"  modes: {modes}")
-    return predictions, latencies
+    return predictions, latencies, modes
 
 
 def search_baseline(server: BenchServer, questions: list[dict[str, Any]], ids: dict[str, str]) -> list[dict[str, Any]]:
@@ -155,7 +159,7 @@ def main() -> None:
         print(f"baseline, full-text search alone, per document: hit@1 {overall['hit@1']} hit@5 {overall['hit@5']}")
         for per_document in (True, False):
             setting = "per-document" if per_document else "shared store"
-            predictions, latencies = ask_all(server, questions, ids, per_document)
+            predictions, latencies, _ = ask_all(server, questions, ids, per_document)
             summary = score(
                 predictions, args.out / f"predictions_{backend}_{'doc' if per_document else 'shared'}.jsonl"
             )

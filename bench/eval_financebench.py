@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
 from bench.benchserver import BenchServer, bench_server  # noqa: E402
-from bench.eval_answers import SCORER, SHARED, percentile  # noqa: E402
+from bench.eval_answers import SCORER, SHARED, ask_all, percentile  # noqa: E402
 
 FINANCEBENCH = SHARED / "corpus" / "financebench"
 DEV_CORPUS = SHARED / "corpus" / "annual-reports"
@@ -81,36 +81,6 @@ def wait_ready(server: BenchServer, ids: dict[str, str]) -> float:
                     print(f"  failed: {failed}")
                 return time.perf_counter() - started
             time.sleep(10)
-
-
-def ask_all(
-    server: BenchServer, questions: list[dict[str, Any]], ids: dict[str, str], per_document: bool
-) -> tuple[list[dict[str, Any]], list[float], dict[str, int]]:
-    predictions, latencies = [], []
-    modes: dict[str, int] = defaultdict(int)
-    with httpx.Client(base_url=f"{server.base}/api/enterprise", headers=server.headers, timeout=300) as client:
-        for question in questions:
-            body: dict[str, Any] = {"question": question["question"], "top_k": 5}
-            if per_document:
-                body["document_ids"] = [ids[question["doc"]]]
-            started = time.perf_counter()
-            response = client.post("/query", json=body)
-            latencies.append((time.perf_counter() - started) * 1000)
-            response.raise_for_status()
-            answer = response.json()
-            modes[answer["mode"]] += 1
-            predictions.append(
-                {
-                    "id": question["id"],
-                    "answer": answer["answer"],
-                    "value": answer["value"],
-                    "unit": answer["unit"],
-                    "mode": answer["mode"],
-                    "note": answer.get("note"),
-                    "citations": [{"doc": c["filename"], "page": c["page"]} for c in answer["citations"]],
-                }
-            )
-    return predictions, latencies, dict(modes)
 
 
 def score(questions_path: Path, questions: list[dict[str, Any]], predictions: list[dict[str, Any]], out: Path) -> Any:

@@ -191,12 +191,9 @@ def answer_question(
     company_words: frozenset[str],
 ) -> AnsweredFromFacts | None:
     """The question answered from the facts of the first candidate filing that can."""
-    with_facts = repository.documents_with_facts(session, enterprise_id)
-    present = [d for d in candidates if d.id in with_facts]
+    present, facts, counts = _filings_with_facts(session, enterprise_id, candidates)
     if not present:
         return None
-    facts = repository.facts_of_documents(session, enterprise_id, [d.id for d in present])
-    counts = Counter(f.document_id for f in facts)
     # The latest filing first; of one year, the fullest (an annual report before its earnings release).
     ordered = sorted(present, key=lambda d: (d.fiscal_year or 0, counts[d.id]), reverse=True)
     for document in ordered:
@@ -208,6 +205,18 @@ def answer_question(
         if related:
             return AnsweredFromFacts(document, related)
     return None
+
+
+def _filings_with_facts(
+    session: Session, enterprise_id: uuid.UUID, candidates: Sequence[Document]
+) -> tuple[list[Document], Sequence[FinancialFact], Counter[uuid.UUID]]:
+    """The candidates that have facts, their facts, and how many each has."""
+    with_facts = repository.documents_with_facts(session, enterprise_id)
+    present = [d for d in candidates if d.id in with_facts]
+    if not present:
+        return [], [], Counter()
+    facts = repository.facts_of_documents(session, enterprise_id, [d.id for d in present])
+    return present, facts, Counter(f.document_id for f in facts)
 
 
 @dataclass(frozen=True)
@@ -237,12 +246,9 @@ def statement_pages_for(
     kinds = [k for m in metrics for k in metric_statements(m)]
     if not kinds:
         return None
-    with_facts = repository.documents_with_facts(session, enterprise_id)
-    present = [d for d in candidates if d.id in with_facts]
+    present, facts, counts = _filings_with_facts(session, enterprise_id, candidates)
     if not present:
         return None
-    facts = repository.facts_of_documents(session, enterprise_id, [d.id for d in present])
-    counts = Counter(f.document_id for f in facts)
     document = max(present, key=lambda d: (d.fiscal_year or 0, counts[d.id]))
     printed: dict[str, set[int]] = {}
     for fact in facts:
