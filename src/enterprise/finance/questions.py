@@ -968,6 +968,13 @@ SPELLED_OUT = {
     "working capital": "current assets current liabilities",
     "quick ratio": "current assets inventories current liabilities",
     "current ratio": "current assets current liabilities",
+    # Lay words for what filings name otherwise.
+    "liquidated": "book value per share stockholders equity",
+    "liquidation": "book value per share stockholders equity",
+    "legal": "litigation legal proceedings",
+    "lawsuits": "litigation legal proceedings",
+    "acquisitions": "business combinations acquired",
+    "headcount": "employees",
 }
 
 

@@ -245,3 +245,11 @@ def test_a_quality_of_the_business_gets_the_figures_that_measure_it() -> None:
     assert [f.label for f in figures] == ["Capex as % of revenue", "Fixed asset turnover", "Return on assets"]
     assert figures[0].value == 10.42
     assert figures[0].previous == 9.0
+
+
+def test_search_text_spells_out_what_filings_print_otherwise() -> None:
+    text = search_text("Did Acme grow its PPNE between FY21 and FY22? Were there legal battles?")
+    assert "property, plant and equipment" in text
+    assert "litigation" in text
+    assert "2021" in text
+    assert "FY21" not in text
