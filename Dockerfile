@@ -26,6 +26,6 @@ USER brain
 
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
-    CMD curl -fsS "http://127.0.0.1:${PORT:-8000}/health" || exit 1
+    CMD curl -fsS "http://127.0.0.1:${PORT:-8000}/health/live" || exit 1
 
 CMD ["sh", "-c", "brain serve --host 0.0.0.0 --port ${PORT:-8000} --no-migrate"]

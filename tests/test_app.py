@@ -65,9 +65,17 @@ def test_health_is_503_when_a_dependency_is_down() -> None:
     settings = Settings(enterprise_enabled=False, redis_url="redis://127.0.0.1:1/0")
     with TestClient(create_app(settings)) as client:
         response = client.get("/health")
-    assert response.status_code == 503
-    assert response.json()["checks"]["redis"]["status"] == "down"
+        ready = client.get("/health/ready")
+        live = client.get("/health/live")
+    assert response.status_code == ready.status_code == 503
+    redis = response.json()["checks"]["redis"]
+    assert redis["status"] == "down"
+    # The kind of failure, not its message (which names hosts and ports): that goes to the log.
+    assert redis["error"] == "ConnectionError"
+    assert "127.0.0.1" not in response.text
     assert response.json()["checks"]["database:chatbot"]["status"] == "up"
+    # Liveness does not depend on Redis: the container is not restarted for a Redis blip.
+    assert (live.status_code, live.json()) == (200, {"status": "ok"})
 
 
 def test_metrics_count_requests_by_route_template() -> None:

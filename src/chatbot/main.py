@@ -55,9 +55,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     root.state.settings = settings
 
     @root.get("/health", include_in_schema=False)
+    @root.get("/health/ready", include_in_schema=False)
     def health() -> JSONResponse:
+        """Readiness: every database, Chroma and Redis answer (503 when one does not)."""
         status, body = health_report(settings, engines)
         return JSONResponse(body, status_code=status)
+
+    @root.get("/health/live", include_in_schema=False)
+    def live() -> JSONResponse:
+        """Liveness: the process serves requests. A Redis or database blip is readiness's
+        concern, not a reason to restart the container."""
+        return JSONResponse({"status": "ok"})
 
     @root.get("/metrics", include_in_schema=False)
     def metrics() -> Response:

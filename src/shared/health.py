@@ -6,19 +6,24 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import structlog
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from shared.settings import Settings
 from shared.vectorstore import get_chroma_client
 
+log = structlog.get_logger(__name__)
 
-def _timed(check: Callable[[], object]) -> dict[str, Any]:
+
+def _timed(name: str, check: Callable[[], object]) -> dict[str, Any]:
     started = time.perf_counter()
     try:
         check()
     except Exception as exc:  # a failing dependency is reported, never raised
-        return {"status": "down", "error": f"{type(exc).__name__}: {exc}"[:300]}
+        # The message can hold a host, a user or a path: it goes to the log, the response says its kind.
+        log.warning("health.check_failed", check=name, error=f"{type(exc).__name__}: {exc}"[:500])
+        return {"status": "down", "error": type(exc).__name__}
     return {"status": "up", "latency_ms": round((time.perf_counter() - started) * 1000, 1)}
 
 
@@ -27,11 +32,11 @@ def check_database(engine: Engine) -> dict[str, Any]:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
 
-    return _timed(probe) | {"backend": engine.dialect.name}
+    return _timed(f"database:{engine.dialect.name}", probe) | {"backend": engine.dialect.name}
 
 
 def check_chroma(settings: Settings) -> dict[str, Any]:
-    return _timed(lambda: get_chroma_client(settings).heartbeat()) | {
+    return _timed("chroma", lambda: get_chroma_client(settings).heartbeat()) | {
         "mode": "server" if settings.chroma_url else "embedded"
     }
 
@@ -50,7 +55,7 @@ def check_redis(settings: Settings) -> dict[str, Any] | None:
         finally:
             client.close()
 
-    return _timed(probe)
+    return _timed("redis", probe)
 
 
 def health_report(settings: Settings, engines: dict[str, Engine]) -> tuple[int, dict[str, Any]]:

@@ -296,7 +296,21 @@ def export_metrics(rows: Sequence[CompanyMetric], file_format: str) -> bytes:
     return _export(frame, file_format, "metrics")
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula ("=HYPERLINK(...)" in a
+# line item someone uploaded): such text is written with a leading apostrophe, as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return f"'{value}"
+    return value
+
+
 def _export(frame: pd.DataFrame, file_format: str, sheet: str) -> bytes:
+    frame = frame.apply(
+        lambda column: column if pd.api.types.is_numeric_dtype(column) else column.map(spreadsheet_safe)
+    )
     if file_format == "csv":
         return str(frame.to_csv(index=False)).encode()
     buffer = io.BytesIO()

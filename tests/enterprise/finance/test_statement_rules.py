@@ -272,3 +272,40 @@ def test_net_property_plant_and_equipment_not_the_gross() -> None:
     assert FactBook(extract_facts([gross_then_net], {14: "balance"})).get("ppe_net", 2023).value == 6000.0  # type: ignore[union-attr]
     only_one = table(15, ["", "2023"], [["Property, plant and equipment", "13,745"]])
     assert FactBook(extract_facts([only_one], {15: "balance"})).get("ppe_net", 2023).value == 13745.0  # type: ignore[union-attr]
+
+
+def test_exports_write_formula_like_text_as_text() -> None:
+    import csv
+    import io
+    import uuid
+
+    import openpyxl
+
+    from enterprise.finance.models import FinancialFact
+    from enterprise.finance.service import export_facts
+
+    hostile = FinancialFact(
+        company='=HYPERLINK("http://evil.example","click")',
+        fiscal_year=2023,
+        period_label="2023",
+        statement="income",
+        section="@SUM(A1:A9)",
+        line_item="-Net revenues+1",
+        metric="revenue",
+        value=-1250.0,
+        scale="millions",
+        unit="USD",
+        page=3,
+        flagged=False,
+        document_id=uuid.uuid4(),
+    )
+    rows = list(csv.DictReader(io.StringIO(export_facts([hostile], "csv").decode())))
+    assert rows[0]["company"].startswith("'=HYPERLINK")
+    assert rows[0]["section"] == "'@SUM(A1:A9)"
+    assert rows[0]["line_item"] == "'-Net revenues+1"
+    assert rows[0]["value"] == "-1250.0"  # a number stays a number
+    sheet = openpyxl.load_workbook(io.BytesIO(export_facts([hostile], "xlsx"))).active
+    cells = {sheet.cell(1, c).value: sheet.cell(2, c) for c in range(1, sheet.max_column + 1)}
+    assert cells["company"].data_type == "s"
+    assert cells["company"].value.startswith("'=")
+    assert cells["value"].value == -1250.0
