@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 _EMPTY = {"", "-", "—", "–", "−", "n/a", "na", "nm", "*", "—%", "-%"}
 _NUMBER = re.compile(r"^\(?-?\$?\s*\(?[-−–]?\d[\d,]*(?:\.\d+)?\)?%?\)?$")
@@ -14,11 +15,14 @@ _SCALE = re.compile(
 SCALE_FACTORS = {"thousands": 1e3, "millions": 1e6, "billions": 1e9}
 
 
-def parse_number(cell: str | None) -> float | None:
-    """`(1,234)` is -1234, `—` is None, `$ 12.5` is 12.5, `37.8%` is 37.8; text is None."""
+def parse_number(cell: str | None, decimal_comma: bool = False) -> float | None:
+    """`(1,234)` is -1234, `—` is None, `$ 12.5` is 12.5, `37.8%` is 37.8; text is None.
+    With `decimal_comma` (Spanish and most of Europe) `1.234,5` is 1234.5 and `12,5 %` is 12.5."""
     if cell is None:
         return None
-    text = " ".join(cell.split()).replace("$", "").replace(" ", "").strip()
+    text = " ".join(cell.split()).replace("$", "").replace("€", "").replace("£", "").replace(" ", "").strip()
+    if decimal_comma:
+        text = text.replace(".", "").replace(",", ".")
     if text.lower() in _EMPTY:
         return None
     text = text.replace("−", "-").replace("–", "-")
@@ -37,3 +41,28 @@ def detect_scale(text: str) -> str | None:
     """'millions' for a heading like "(In millions, except per share amounts)"."""
     match = _SCALE.search(text)
     return (match.group(1) or match.group(2)).lower() if match else None
+
+
+# Cells that can be read only one way: "12,5", "1.234.567", "1.234,5" are written with a decimal
+# comma; "12.5", "1,234,567", "1,234.5" with a decimal point. "1.250" or "1,250" alone could be either.
+_ONLY_COMMA_DECIMAL = re.compile(r"(?<![\d.,])(\d+,\d{1,2}|\d{1,3}(\.\d{3}){2,}|\d{1,3}(\.\d{3})+,\d+)(?![\d.,])")
+_ONLY_DOT_DECIMAL = re.compile(r"(?<![\d.,])(\d+\.\d{1,2}|\d{1,3}(,\d{3}){2,}|\d{1,3}(,\d{3})+\.\d+)(?![\d.,])")
+
+
+def writes_decimal_comma(cells: Iterable[str]) -> bool:
+    """Whether a table writes its numbers with a decimal comma, by the cells that say so."""
+    comma = dot = 0
+    for cell in cells:
+        comma += bool(_ONLY_COMMA_DECIMAL.search(cell))
+        dot += bool(_ONLY_DOT_DECIMAL.search(cell))
+    return comma > dot
+
+
+def parse_row_numbers(rows: list[list[str]], skip_first: bool = True) -> list[list[float | None]]:
+    """Every cell of a table's rows as a number (or None), in the table's own number format."""
+    comma = writes_decimal_comma(cell for row in rows for cell in (row[1:] if skip_first else row))
+    values: list[list[float | None]] = []
+    for row in rows:
+        parsed = [parse_number(cell, comma) for cell in row]
+        values.append([None, *parsed[1:]] if skip_first else parsed)
+    return values

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from enterprise.ingestion.numbers import parse_number
+from enterprise.ingestion.numbers import parse_row_numbers
 from enterprise.ingestion.pdf_tables import GridTable, PageSignals, page_signals
 from shared.text_extraction import PageText, UnreadableDocumentError, decode_text, extract_docx_pages
 
@@ -136,7 +136,7 @@ def _grid_table(grid: list[list[str]], page: int, ordinal: int, title: str, shee
         scale=None,
         header=header,
         rows=rows,
-        values=[[parse_number(cell) for cell in row] for row in rows],
+        values=parse_row_numbers(rows, skip_first=False),
     )
 
 

@@ -20,7 +20,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from enterprise.ingestion.numbers import detect_scale, parse_number
+from enterprise.ingestion.numbers import detect_scale, parse_number, parse_row_numbers
 
 STATEMENT_TITLE = re.compile(
     r"consolidated\s*(statements?|balance\s*sheets?)\s*of|consolidated\s*balance\s*sheets?|"
@@ -235,7 +235,7 @@ def extract_page_tables(pdf_path: str, page_number: int) -> list[GridTable]:
                     scale=detect_scale(above) or page_scale,
                     header=header,
                     rows=rows,
-                    values=[[None, *(parse_number(cell) for cell in row[1:])] for row in rows],
+                    values=parse_row_numbers(rows),
                 )
             )
         by_lines = line_table(words, page_number, float(page.rect.width), page_scale)
@@ -321,7 +321,7 @@ def line_table(words: list[tuple[Any, ...]], page_number: int, width: float, sca
         scale=detect_scale(text_above) or scale,
         header=header,
         rows=rows,
-        values=[[None, *(parse_number(cell) for cell in row[1:])] for row in rows],
+        values=parse_row_numbers(rows),
     )
 
 

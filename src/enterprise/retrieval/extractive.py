@@ -13,7 +13,7 @@ from typing import Any
 
 from enterprise.documents.models import Document
 from enterprise.finance.questions import asked_scale
-from enterprise.ingestion.numbers import detect_scale, parse_number
+from enterprise.ingestion.numbers import detect_scale, parse_number, writes_decimal_comma
 from enterprise.retrieval.hybrid import PageHit
 from enterprise.retrieval.routing import named_years
 from enterprise.retrieval.text_match import (
@@ -228,7 +228,8 @@ def _row_value(question: str, unit: _Unit) -> tuple[float | None, str | None]:
     if not dated and len(numeric) > 1:
         return None, None  # several figures and none of the year asked about: no one of them is the answer
     header, printed = dated[0] if dated else numeric[0]
-    value = parse_number(printed)
+    # A row printed as "2.315.400 | 12,5 %" is read with a decimal comma, as its table was written.
+    value = parse_number(printed, writes_decimal_comma(p for _, p in numeric))
     if "%" in printed:
         return value, "%"
     scale = detect_scale(unit.heading)
