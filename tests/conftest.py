@@ -50,7 +50,15 @@ def _admin_sql(statement: str) -> None:
         engine.dispose()
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(autouse=True)
+def _services_unless_pure(request: pytest.FixtureRequest) -> None:
+    """Every test gets the session's database and Redis, except those marked `pure` (parsers,
+    numbers, metrics, questions), which run on a machine with neither."""
+    if request.node.get_closest_marker("pure") is None:
+        request.getfixturevalue("test_database")
+
+
+@pytest.fixture(scope="session")
 def test_database() -> Iterator[str]:
     import redis
 

@@ -21,6 +21,8 @@ from enterprise.ingestion.pdf_tables import extract_tables
 from enterprise.ingestion.pipeline import statement_sections
 from enterprise.retrieval.routing import DocumentProfile, named_years, route
 
+pytestmark = pytest.mark.pure  # no database, no Redis
+
 SHARED = Path(__file__).parents[4] / "shared"
 CORPUS = SHARED / "corpus" / "annual-reports"
 STATEMENTS = json.loads((SHARED / "eval" / "statements.json").read_text())

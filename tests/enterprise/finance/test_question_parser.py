@@ -13,6 +13,8 @@ from enterprise.finance.questions import parse_question, search_text
 from enterprise.finance.statements import extract_facts
 from tests.enterprise.finance.test_statement_rules import table
 
+pytestmark = pytest.mark.pure  # no database, no Redis
+
 # Three fiscal years of a made-up company, in millions: income, balance and cash flows.
 INCOME = table(
     20,

@@ -3,12 +3,16 @@ a statement that does not balance, and formulas the question spells out."""
 
 from __future__ import annotations
 
+import pytest
+
 from enterprise.finance.answers import answer_from_facts
 from enterprise.finance.checks import failed_statements, run_checks
 from enterprise.finance.metrics import FactBook, compute
 from enterprise.finance.periods import fiscal_year_of
 from enterprise.finance.questions import parse_question
 from enterprise.finance.statements import StatementTable, extract_facts, primary_statement_pages, statement_kind
+
+pytestmark = pytest.mark.pure  # no database, no Redis
 
 
 def table(

@@ -8,6 +8,8 @@ import pytest
 from enterprise.documents.models import DocumentType
 from enterprise.ingestion.metadata import infer_metadata
 
+pytestmark = pytest.mark.pure  # no database, no Redis
+
 CORPUS = Path(__file__).parents[4] / "shared" / "corpus" / "annual-reports"
 
 

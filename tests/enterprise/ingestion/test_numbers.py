@@ -4,6 +4,8 @@ import pytest
 
 from enterprise.ingestion.numbers import detect_scale, parse_number, parse_row_numbers, writes_decimal_comma
 
+pytestmark = pytest.mark.pure  # no database, no Redis
+
 
 @pytest.mark.parametrize(
     ("printed", "value"),

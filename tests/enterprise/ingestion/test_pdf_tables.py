@@ -11,6 +11,8 @@ import pytest
 
 from enterprise.ingestion.pdf_tables import align_rows, extract_page_tables, page_signals
 
+pytestmark = pytest.mark.pure  # no database, no Redis
+
 SHARED = Path(__file__).parents[4] / "shared"
 CORPUS = SHARED / "corpus" / "annual-reports"
 STATEMENTS = json.loads((SHARED / "eval" / "statements.json").read_text())

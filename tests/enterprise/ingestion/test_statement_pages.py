@@ -7,9 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pymupdf
+import pytest
 
 from enterprise.finance.statements import StatementTable, extract_facts
 from enterprise.ingestion.pdf_tables import extract_page_tables, page_signals
+
+pytestmark = pytest.mark.pure  # no database, no Redis
 
 LINES = [
     ("Net revenues", "12,480", "11,230"),

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+
 from enterprise.retrieval.extractive import detect_language, sentence_value
 from enterprise.retrieval.routing import DocumentProfile, named_years, route
 from enterprise.retrieval.text_match import question_terms, unit_score
+
+pytestmark = pytest.mark.pure  # no database, no Redis
 
 AMD_2020 = DocumentProfile(uuid.uuid4(), "AMD_2020_10K.pdf", "Advanced Micro Devices, Inc.", 2020)
 AWK_2018 = DocumentProfile(uuid.uuid4(), "AMERICANWATERWORKS_2018_10K.pdf", "American Water Works Company, Inc.", 2018)
