@@ -137,6 +137,7 @@ class AtYear(Expr):
         return self.expr.kind
 
 
+DAYS_IN_YEAR = (365.0, 360.0)
 _OPERATIONS: dict[str, Callable[[float, float], float]] = {
     "+": lambda a, b: a + b,
     "-": lambda a, b: a - b,
@@ -168,6 +169,11 @@ class BinOp(Expr):
     def kind(self) -> str:
         if self.op in "+-":
             return self.left.kind
+        days = [side for side in (self.left, self.right) if isinstance(side, Const) and side.value in DAYS_IN_YEAR]
+        if self.op == "*" and days:
+            return "days"  # "365 * (average payables) / (cost of sales)": a number of days
+        if self.op == "/" and self.left.kind == "days":
+            return "days"
         if self.op == "/" and self.left.kind == self.right.kind == "amount":
             return "ratio"
         hundred = [side for side in (self.left, self.right) if isinstance(side, Const) and side.value == 100.0]

@@ -255,3 +255,15 @@ def test_search_text_spells_out_what_filings_print_otherwise() -> None:
     assert "litigation" in text
     assert "2021" in text
     assert "FY21" not in text
+
+
+def test_a_defined_day_count_is_in_days() -> None:
+    answer = answer_from_facts(
+        "What is FY2023 DSO for Acme? DSO is defined as: 365 * (average accounts receivable between FY2022 and "
+        "FY2023) / (FY2023 revenue).",
+        BOOK,
+        [],
+        ACME,
+    )
+    assert answer is not None
+    assert (answer.value, answer.unit) == (54.8, "days")
