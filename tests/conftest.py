@@ -50,16 +50,14 @@ def _admin_sql(statement: str) -> None:
         engine.dispose()
 
 
-@pytest.fixture(autouse=True)
-def _services_unless_pure(request: pytest.FixtureRequest) -> None:
-    """Every test gets the session's database and Redis, except those marked `pure` (parsers,
-    numbers, metrics, questions), which run on a machine with neither."""
-    if request.node.get_closest_marker("pure") is None:
-        request.getfixturevalue("test_database")
-
-
-@pytest.fixture(scope="session")
-def test_database() -> Iterator[str]:
+@pytest.fixture(scope="session", autouse=True)
+def test_database(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """The session's PostgreSQL database and Redis, made before any other fixture; not made at
+    all when only tests marked `pure` (parsers, numbers, metrics, questions) were selected, so
+    `pytest -m pure` runs on a machine with neither service."""
+    if all(item.get_closest_marker("pure") is not None for item in request.session.items):
+        yield None
+        return
     import redis
 
     from shared.migrations import PRODUCTS, upgrade

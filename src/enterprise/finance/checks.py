@@ -13,7 +13,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from enterprise.finance.statements import FactDraft, StatementKind
+from enterprise.finance.kinds import StatementKind
+from enterprise.finance.statements import FactDraft
 
 _INVESTING = re.compile(r"^(net |total )?cash.*investing activities", re.IGNORECASE)
 _FINANCING = re.compile(r"^(net |total )?cash.*financing activities", re.IGNORECASE)

@@ -7,6 +7,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from enterprise.finance.kinds import StatementKind
+
 _DURATION = re.compile(
     r"\b(?P<n>three|six|nine|twelve|thirteen|twenty[- ]six|thirty[- ]nine|fifty[- ]two|fifty[- ]three|\d{1,2})"
     r"[- ](?P<unit>months?|weeks?)\b|\b(?P<quarter>quarter)\b",
@@ -74,7 +76,7 @@ class FactBook:
     def in_period(self, fact: Fact) -> bool:
         """A fact of the period this book answers for: a balance (a date) belongs to any; a flow
         whose column names no length is a fiscal year's, so never a quarter's."""
-        if fact.statement == "balance":
+        if fact.statement == StatementKind.BALANCE:
             # A quarterly report's balance sheet answers for its quarters, not for a fiscal year.
             return self.months is not None or not fact.period_label.startswith("Interim balance")
         months = period_months(fact.period_label)
@@ -567,8 +569,8 @@ def average(book: FactBook, metric: str, years: Sequence[int]) -> MetricValue | 
 
 
 # The statements each metric reads its inputs from (the base metrics: where their line is printed).
-_INCOME, _BALANCE, _CASH = "income", "balance", "cash_flow"
-_RATIO_STATEMENTS: dict[str, tuple[str, ...]] = {
+_INCOME, _BALANCE, _CASH = StatementKind.INCOME, StatementKind.BALANCE, StatementKind.CASH_FLOW
+_RATIO_STATEMENTS: dict[str, tuple[StatementKind, ...]] = {
     "gross_margin": (_INCOME,), "operating_margin": (_INCOME,), "net_margin": (_INCOME,), "cogs_pct": (_INCOME,),
     "effective_tax_rate": (_INCOME,), "ebitda": (_INCOME, _CASH), "ebitda_margin": (_INCOME, _CASH),
     "interest_coverage": (_INCOME,), "current_ratio": (_BALANCE,), "quick_ratio": (_BALANCE,),
@@ -582,7 +584,7 @@ _RATIO_STATEMENTS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 
-def metric_statements(metric: str) -> tuple[str, ...]:
+def metric_statements(metric: str) -> tuple[StatementKind, ...]:
     """The statements a metric's inputs are printed on."""
     from enterprise.finance.synonyms import SYNONYMS
 

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from enterprise.finance.kinds import StatementKind
 from enterprise.finance.metrics import period_months
 from enterprise.finance.periods import fiscal_year_of
 from enterprise.finance.synonyms import PREFERRED_LINES, canonical_metric
@@ -14,14 +15,6 @@ from enterprise.finance.synonyms import PREFERRED_LINES, canonical_metric
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 PER_SHARE = re.compile(r"per\s+(common\s+)?share|per\s+diluted|per\s+basic|earnings\s+per|\beps\b", re.IGNORECASE)
 SHARE_COUNT = re.compile(r"\bshares\b.*\b(outstanding|used|computing|weighted)|weighted[- ]average", re.IGNORECASE)
-
-
-class StatementKind:
-    INCOME = "income"
-    COMPREHENSIVE_INCOME = "comprehensive_income"
-    BALANCE = "balance"
-    CASH_FLOW = "cash_flow"
-    EQUITY = "equity"
 
 
 _KIND_PATTERNS = [

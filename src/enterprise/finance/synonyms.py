@@ -10,13 +10,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-INCOME, BALANCE, CASH_FLOW = "income", "balance", "cash_flow"
+from enterprise.finance.kinds import StatementKind
+
+INCOME, BALANCE, CASH_FLOW = StatementKind.INCOME, StatementKind.BALANCE, StatementKind.CASH_FLOW
 
 
 @dataclass(frozen=True)
 class Synonym:
     metric: str
-    statements: tuple[str, ...]
+    statements: tuple[StatementKind, ...]
     pattern: re.Pattern[str]
     section: re.Pattern[str] | None = None
 
