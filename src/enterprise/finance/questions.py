@@ -763,7 +763,7 @@ def _is_instruction(parenthetical: str) -> bool:
 def part_of_company(asking: str, company_words: frozenset[str]) -> str | None:
     """Positive evidence that the question is about a part of the company (or an unprinted
     measure): segment, product or region words, or a proper name that is not the company's."""
-    text = _subject(asking)
+    text = _strip_years(_subject(asking))
     if match := _PART_WORDS.search(text):
         return match.group(0)
     if match := _NOT_PRINTED.search(text):
@@ -882,7 +882,16 @@ def _unexplained(subject: str, target: Metric) -> int:
     named = metric_match(subject)
     rest = re.sub(re.escape(named[1]), " ", subject, count=1, flags=re.IGNORECASE) if named else subject
     rest = _strip_years(_NEUTRAL_QUALIFIERS.sub(" ", _CHANGE.sub(" ", _GROWTH.sub(" ", rest))))
+    rest = _ASKING_VERBS.sub(" ", rest)
     return len(re.findall(r"[^\W\d_]{3,}", rest))
+
+
+# The verbs a question asks a figure with ("how much did it pay out in dividends").
+_ASKING_VERBS = re.compile(
+    r"\b(did|does|do|has|have|had|was|were|pay|pays|paid|out|spend|spends|spent|report|reports|record|records|"
+    r"recorded|generate|generated|generates|earn|earned|earns|much|many|total|amount|cash)\b",
+    re.IGNORECASE,
+)
 
 
 _YES_NO = re.compile(

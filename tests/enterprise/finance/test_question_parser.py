@@ -136,6 +136,13 @@ PARAPHRASES: list[tuple[str, float]] = [
     ("What was Acme's year-over-year revenue growth from FY2022 to FY2023 (in percent)?", 20.0),
     ("By how much did Acme's operating income change from FY2022 to FY2023 (in units of percents)?", 60.0),
     ("What is Acme's 2 year revenue CAGR from FY2021 to FY2023? Answer in percent, one decimal.", 22.5),
+    ("What is the FY2021-FY2023 2 year revenue CAGR for Acme?", 22.47),
+    ("How much (in USD billions) did Acme pay out in cash dividends for FY2023?", 0.528),
+    (
+        "What is Acme's FY2023 net working capital? Define net working capital as total current assets less "
+        "total current liabilities.",
+        2300.0,
+    ),
     # Spanish.
     ("¿Cuál fue la utilidad neta de Acme en el año fiscal 2023?", 1760.0),
     ("¿Cuánto fueron los ingresos de Acme en 2022 (en millones)?", 10000.0),
