@@ -3,7 +3,6 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,8 +12,7 @@ from chatbot.main import create_app
 from enterprise.app import create_standalone_app
 from shared.settings import Settings
 from tests.factories import bearer, enterprise_token, make_enterprise
-
-CORPUS = Path(__file__).parents[3] / "shared" / "corpus" / "annual-reports"
+from tests.shared_data import CORPUS, require_shared
 
 
 @dataclass
@@ -69,6 +67,7 @@ def wait_for_document(
 @pytest.fixture(scope="session")
 def apple_10k(enterprise_api: EnterpriseApi, job_worker: None) -> tuple[EnterpriseApi, str, dict, list[dict]]:  # type: ignore[type-arg]
     """Uploaded once per session; `progress` holds every state the client saw while waiting."""
+    require_shared()
     account = make_enterprise(enterprise_api.settings, "apple-reader")
     token = enterprise_token(enterprise_api.client, enterprise_api.prefix, account.admin_email)
     with (CORPUS / "APPLE_2019_10K.pdf").open("rb") as handle:

@@ -22,7 +22,7 @@ from tests.enterprise.conftest import EnterpriseApi
 from tests.factories import add_user, bearer, enterprise_token, make_enterprise
 from tests.fakes.openai_server import FakeOpenAI, running_fake_openai
 
-pytestmark = pytest.mark.usefixtures("job_worker")
+pytestmark = [pytest.mark.usefixtures("job_worker"), pytest.mark.corpus]  # the Apple 10-K through the real pipeline
 
 
 def ask(api: EnterpriseApi | Any, token: str, question: str, **extra: Any) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from enterprise.retrieval.vectors import collection_for
 from enterprise.runtime import EnterpriseRuntime
 from tests.factories import bearer
 
-pytestmark = pytest.mark.usefixtures("job_worker")
+pytestmark = [pytest.mark.usefixtures("job_worker"), pytest.mark.corpus]  # the Apple 10-K through the real pipeline
 
 
 def test_cover_page_metadata(apple_10k) -> None:  # type: ignore[no-untyped-def]

@@ -4,10 +4,8 @@ questions of the verified set answered exactly from the facts alone."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
@@ -20,15 +18,12 @@ from enterprise.ingestion.parsers import parse
 from enterprise.ingestion.pdf_tables import extract_tables
 from enterprise.ingestion.pipeline import statement_sections
 from enterprise.retrieval.routing import DocumentProfile, named_years, route
+from tests.shared_data import CORPUS, corpus, eval_json, eval_jsonl
 
-pytestmark = pytest.mark.pure  # no database, no Redis
+pytestmark = [pytest.mark.pure, *corpus]  # no database, no Redis; the corpus filings
 
-SHARED = Path(__file__).parents[4] / "shared"
-CORPUS = SHARED / "corpus" / "annual-reports"
-STATEMENTS = json.loads((SHARED / "eval" / "statements.json").read_text())
-QUESTIONS = [
-    json.loads(line) for line in (SHARED / "eval" / "dev_questions.jsonl").read_text().splitlines() if line.strip()
-]
+STATEMENTS = eval_json("statements.json")
+QUESTIONS = eval_jsonl("dev_questions.jsonl")
 KIND_NAMES = {"income_statement": "income", "balance_sheet": "balance", "cash_flow_statement": "cash_flow"}
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from tests.factories import bearer, enterprise_token, make_enterprise
 
-pytestmark = pytest.mark.usefixtures("job_worker")
+pytestmark = [pytest.mark.usefixtures("job_worker"), pytest.mark.corpus]  # the Apple 10-K through the real pipeline
 
 
 def test_statements_and_their_checks(apple_10k) -> None:  # type: ignore[no-untyped-def]

@@ -1,18 +1,17 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pymupdf
 import pytest
 
 from enterprise.documents.models import DocumentType
 from enterprise.ingestion.metadata import infer_metadata
+from tests.shared_data import CORPUS, corpus
 
 pytestmark = pytest.mark.pure  # no database, no Redis
 
-CORPUS = Path(__file__).parents[4] / "shared" / "corpus" / "annual-reports"
 
-
+@corpus[0]
+@corpus[1]
 @pytest.mark.parametrize(
     ("filing", "company", "year", "period"),
     [

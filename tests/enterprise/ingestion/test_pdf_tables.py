@@ -3,19 +3,15 @@ period, numbers with their sign, the printed scale."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pymupdf
 import pytest
 
 from enterprise.ingestion.pdf_tables import align_rows, extract_page_tables, page_signals
+from tests.shared_data import CORPUS, corpus, eval_json
 
-pytestmark = pytest.mark.pure  # no database, no Redis
+pytestmark = [pytest.mark.pure, *corpus]  # no database, no Redis; the corpus filings
 
-SHARED = Path(__file__).parents[4] / "shared"
-CORPUS = SHARED / "corpus" / "annual-reports"
-STATEMENTS = json.loads((SHARED / "eval" / "statements.json").read_text())
+STATEMENTS = eval_json("statements.json")
 STATEMENT_PAGES = [
     (filing, kind, page)
     for filing, info in STATEMENTS.items()
