@@ -10,7 +10,12 @@ from __future__ import annotations
 
 import re
 
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+# A year as a table prints it ("2023", "December 31, 2023").
+PRINTED_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+# A year as a question names it ("FY2018", "fiscal year 2018", "año 2018"), not an amount ("$2,019").
+FISCAL_PREFIX = r"(?:fy\s*'?|fiscal\s+(?:year\s+)?|año\s+(?:fiscal\s+)?|ejercicio\s+)?"
+NAMED_YEAR = re.compile(rf"(?<![\d$.,]){FISCAL_PREFIX}((?:19|20)\d\d)(?!\d|[.,]\d)", re.IGNORECASE)
+SHORT_FISCAL_YEAR = re.compile(r"\bfy\s*'?(\d\d)\b", re.IGNORECASE)
 _EARLY_JANUARY = re.compile(
     r"\b(?:jan(?:uary)?\.?|enero)\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s*(?:de\s+)?(?P<year>(?:19|20)\d\d)\b"
     r"|\b(?P<day2>\d{1,2})\s+(?:de\s+)?(?:jan(?:uary)?|enero)\.?,?\s*(?:de\s+)?(?P<year2>(?:19|20)\d\d)\b",
@@ -21,7 +26,7 @@ EARLY_JANUARY_DAYS = 7
 
 def fiscal_year_of(text: str) -> int | None:
     """The fiscal year of the last period the text names, or None when it names no year."""
-    years = _YEAR.findall(text)
+    years = PRINTED_YEAR.findall(text)
     if not years:
         return None
     last = int(years[-1])
@@ -31,3 +36,11 @@ def fiscal_year_of(text: str) -> int | None:
         if year == last and day <= EARLY_JANUARY_DAYS:
             return last - 1
     return last
+
+
+def named_years(text: str) -> list[int]:
+    """The years a question names, in order: "FY2019 sales vs fiscal 2018" is [2018, 2019];
+    "$2,019 million" names none."""
+    years = {int(y) for y in NAMED_YEAR.findall(text)}
+    years |= {2000 + int(y) for y in SHORT_FISCAL_YEAR.findall(text)}
+    return sorted(years)

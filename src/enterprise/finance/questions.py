@@ -29,6 +29,7 @@ from enterprise.finance.formulas import (
     Metric,
 )
 from enterprise.finance.metrics import DEFINITIONS
+from enterprise.finance.periods import FISCAL_PREFIX, NAMED_YEAR, SHORT_FISCAL_YEAR, named_years
 from enterprise.finance.synonyms import normalize_label
 from enterprise.retrieval.text_match import fold_accents
 
@@ -176,11 +177,8 @@ _PREAMBLE_END = re.compile(
 _ASK_START = re.compile(
     r"\b(what|how|which|calculate|compute|cu[aá]l|cu[aá]nto|cu[aá]nta|qu[eé]|calcula)\b", re.IGNORECASE
 )
-_FISCAL_PREFIX = r"(?:fy\s*'?|fiscal\s+(?:year\s+)?|año\s+(?:fiscal\s+)?|ejercicio\s+)?"
-_YEAR = re.compile(rf"(?<![\d$.,]){_FISCAL_PREFIX}((?:19|20)\d\d)(?!\d|[.,]\d)", re.IGNORECASE)
-_SHORT_FY = re.compile(r"\bfy\s*'?(\d\d)\b", re.IGNORECASE)
 _RANGE = re.compile(
-    rf"(?:from|between|de|entre)?\s*{_FISCAL_PREFIX}((?:19|20)\d\d)\s*(?:-|–|to|and|through|thru|a|y|hasta)\s*{_FISCAL_PREFIX}((?:19|20)\d\d)",
+    rf"(?:from|between|de|entre)?\s*{FISCAL_PREFIX}((?:19|20)\d\d)\s*(?:-|–|to|and|through|thru|a|y|hasta)\s*{FISCAL_PREFIX}((?:19|20)\d\d)",
     re.IGNORECASE,
 )
 _SPAN = re.compile(r"\b(?P<n>\d|two|three|four|five|dos|tres|cuatro|cinco)[- ]?(?:year|years|yr|años)\b", re.IGNORECASE)
@@ -266,12 +264,6 @@ def _clean(text: str) -> str:
 
 def _sentences(text: str) -> list[str]:
     return [s.strip() for s in re.split(r"(?<=[.?!])\s+(?=[A-Z¿(])", text) if s.strip()]
-
-
-def named_years(text: str) -> list[int]:
-    years = {int(y) for y in _YEAR.findall(text)}
-    years |= {2000 + int(y) for y in _SHORT_FY.findall(text)}
-    return sorted(years)
 
 
 def _year_range(text: str) -> tuple[int, int] | None:
@@ -462,8 +454,8 @@ def _mentions(text: str, name: str) -> bool:
 
 def _strip_years(text: str) -> str:
     text = _RANGE.sub(" ", text)
-    text = _YEAR.sub(" ", text)
-    text = _SHORT_FY.sub(" ", text)
+    text = NAMED_YEAR.sub(" ", text)
+    text = SHORT_FISCAL_YEAR.sub(" ", text)
     text = re.sub(r"\b(between|from|to|and|in|for|of|at|de|en|entre)\s*$", "", text.strip(), flags=re.I)
     return " ".join(text.split())
 

@@ -9,10 +9,9 @@ from dataclasses import dataclass
 
 from enterprise.finance.kinds import StatementKind
 from enterprise.finance.metrics import period_months
-from enterprise.finance.periods import fiscal_year_of
+from enterprise.finance.periods import PRINTED_YEAR, fiscal_year_of
 from enterprise.finance.synonyms import PREFERRED_LINES, canonical_metric
 
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 PER_SHARE = re.compile(r"per\s+(common\s+)?share|per\s+diluted|per\s+basic|earnings\s+per|\beps\b", re.IGNORECASE)
 SHARE_COUNT = re.compile(r"\bshares\b.*\b(outstanding|used|computing|weighted)|weighted[- ]average", re.IGNORECASE)
 
@@ -120,7 +119,7 @@ def header_cells(table: StatementTable) -> list[str]:
             if row[index].strip():
                 cells[index] = f"{cells[index]} {row[index]}".strip()
         # "In millions, except per share amounts 2018": a year run into the label cell.
-        if row and width > 1 and (tail := _TRAILING_YEAR.search(row[0])) and not _YEAR.search(cells[1]):
+        if row and width > 1 and (tail := _TRAILING_YEAR.search(row[0])) and not PRINTED_YEAR.search(cells[1]):
             cells[1] = f"{cells[1]} {tail.group(1)}".strip()
     return _shift_to_figures(table, cells)
 
@@ -145,10 +144,10 @@ def _shift_to_figures(table: StatementTable, cells: list[str]) -> list[str]:
     shifted = list(cells)
     for index in range(1, len(cells) - 1):
         if (
-            _YEAR.search(shifted[index])
+            PRINTED_YEAR.search(shifted[index])
             and not filled[index]
             and filled[index + 1]
-            and not _YEAR.search(shifted[index + 1])
+            and not PRINTED_YEAR.search(shifted[index + 1])
         ):
             shifted[index + 1], shifted[index] = f"{shifted[index + 1]} {shifted[index]}".strip(), ""
     return shifted
@@ -181,7 +180,7 @@ def column_years(table: StatementTable) -> list[int | None]:
     """The fiscal year of each value column, from its header, else from the table's title."""
     width = max((len(r) for r in table.rows), default=len(table.header))
     years: list[int | None] = []
-    title_years = [int(y) for y in _YEAR.findall(table.title)]
+    title_years = [int(y) for y in PRINTED_YEAR.findall(table.title)]
     header = header_cells(table)
     for index in range(1, width):
         cell = header[index] if index < len(header) else ""

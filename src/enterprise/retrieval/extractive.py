@@ -12,10 +12,10 @@ from functools import cache
 from typing import Any
 
 from enterprise.documents.models import Document
+from enterprise.finance.periods import named_years
 from enterprise.finance.questions import asked_scale
 from enterprise.ingestion.numbers import detect_scale, parse_number, writes_decimal_comma
 from enterprise.retrieval.hybrid import PageHit
-from enterprise.retrieval.routing import named_years
 from enterprise.retrieval.text_match import (
     QuestionTerms,
     content_terms,

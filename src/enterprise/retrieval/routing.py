@@ -13,10 +13,9 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from enterprise.finance.periods import named_years
 from enterprise.retrieval.text_match import fold_accents
 
-_YEAR = re.compile(r"(?<![\d$.,])(?:fy\s*'?)?((?:19|20)\d\d)(?!\d|[.,]\d)", re.IGNORECASE)
-_SHORT_FY = re.compile(r"\bfy\s*'?(\d\d)\b", re.IGNORECASE)
 _WORD = re.compile(r"[a-z0-9&]+")
 _POSSESSIVE = re.compile(r"'s\b")
 _INITIALS_SKIP = {"of", "and", "&", "for", "y", "e", "del"}
@@ -146,12 +145,6 @@ def _mentions(question_words: list[str], joined: str, alias: str) -> bool:
         return True
     # 'AmericanWaterWorks' in a file name against 'American Water Works' in the question.
     return " " not in alias and len(alias) >= MIN_JOINED_ALIAS and alias in joined
-
-
-def named_years(question: str) -> list[int]:
-    years = [int(y) for y in _YEAR.findall(question)]
-    years += [2000 + int(y) for y in _SHORT_FY.findall(question)]
-    return sorted(set(years))
 
 
 def route(question: str, profiles: Sequence[DocumentProfile]) -> Route:

@@ -6,8 +6,9 @@ import uuid
 
 import pytest
 
+from enterprise.finance.periods import named_years
 from enterprise.retrieval.extractive import detect_language, sentence_value
-from enterprise.retrieval.routing import DocumentProfile, named_years, route
+from enterprise.retrieval.routing import DocumentProfile, route
 from enterprise.retrieval.text_match import question_terms, unit_score
 
 pytestmark = pytest.mark.pure  # no database, no Redis
