@@ -8,7 +8,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from enterprise.finance.metrics import DEFINITIONS, Fact, FactBook, compute
+from enterprise.finance.metrics import DEFINITIONS, Fact, FactBook, compute, money_unit
 
 
 @dataclass(frozen=True)
@@ -78,13 +78,13 @@ class LineItem(Expr):
 
     def evaluate(self, book: FactBook, year: int) -> Evaluated | None:
         wanted = self.year or year
-        facts = [f for f in book.facts if f.fiscal_year == wanted and book.is_annual(f)]
+        facts = [f for f in book.facts if f.fiscal_year == wanted and book.in_period(f)]
         labels = list(dict.fromkeys(f.line_item for f in facts))
         label = self.pick(self.wording, labels) if self.pick else None
         if label is None:
             return None
         fact = next(f for f in facts if f.line_item == label)
-        return Evaluated(fact.value, (fact,), _money_unit(fact))
+        return Evaluated(fact.value, (fact,), money_unit(fact) if fact.unit == "USD" else None)
 
     def describe(self) -> str:
         return f"{self.wording} {self.year}" if self.year else self.wording
@@ -113,12 +113,6 @@ class FirstOf(Expr):
     @property
     def kind(self) -> str:
         return self.options[0].kind
-
-
-def _money_unit(fact: Fact) -> str | None:
-    if fact.unit != "USD":
-        return None
-    return f"USD {fact.scale}" if fact.scale else "USD"
 
 
 @dataclass(frozen=True)

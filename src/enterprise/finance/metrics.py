@@ -2,37 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from enterprise.finance.kinds import StatementKind
-
-_DURATION = re.compile(
-    r"\b(?P<n>three|six|nine|twelve|thirteen|twenty[- ]six|thirty[- ]nine|fifty[- ]two|fifty[- ]three|\d{1,2})"
-    r"[- ](?P<unit>months?|weeks?)\b|\b(?P<quarter>quarter)\b",
-    re.IGNORECASE,
-)
-_NUMBER_WORDS = {
-    "three": 3, "six": 6, "nine": 9, "twelve": 12, "thirteen": 13, "twenty six": 26, "thirty nine": 39,
-    "fifty two": 52, "fifty three": 53,
-}  # fmt: skip
-
-
-def period_months(period_label: str | None) -> int | None:
-    """The length in months of the period a column covers ("Three Months Ended ..." is 3,
-    "26 Weeks Ended" is 6); None when the label names none (a year, or a balance date)."""
-    if "unstated length" in (period_label or "").lower():
-        return 0  # a quarterly report's column of unknown length: neither a year nor a quarter
-    match = _DURATION.search(period_label or "")
-    if match is None:
-        return None
-    if match.group("quarter"):
-        return 3
-    word = match.group("n").lower().replace("-", " ")
-    count = int(word) if word.isdigit() else _NUMBER_WORDS[word]
-    return count if match.group("unit").lower().startswith("month") else round(count / 13) * 3
+from enterprise.finance.periods import INTERIM_BALANCE, period_months
+from enterprise.finance.synonyms import SYNONYMS
 
 
 class Fact(Protocol):
@@ -78,14 +54,11 @@ class FactBook:
         whose column names no length is a fiscal year's, so never a quarter's."""
         if fact.statement == StatementKind.BALANCE:
             # A quarterly report's balance sheet answers for its quarters, not for a fiscal year.
-            return self.months is not None or not fact.period_label.startswith("Interim balance")
+            return self.months is not None or not fact.period_label.startswith(INTERIM_BALANCE)
         months = period_months(fact.period_label)
         if self.months is None:
             return months in (None, 12)
         return months == self.months
-
-    def is_annual(self, fact: Fact) -> bool:
-        return self.in_period(fact)
 
     def for_months(self, months: int | None) -> FactBook:
         return FactBook(self.facts, months)
@@ -538,36 +511,6 @@ def compute(book: FactBook, metric: str, year: int) -> MetricValue | None:
     return MetricValue(metric, definition.label, year, round(value, 4), unit, definition.formula, inputs)
 
 
-def growth(book: FactBook, metric: str, year: int) -> MetricValue | None:
-    """Year-over-year change of a metric, in percent."""
-    current, previous = compute(book, metric, year), compute(book, metric, year - 1)
-    if current is None or previous is None or previous.value == 0:
-        return None
-    value = (current.value - previous.value) / abs(previous.value) * 100
-    label = f"{DEFINITIONS[metric].label} growth"
-    formula = f"({metric} {year} - {metric} {year - 1}) / {metric} {year - 1} × 100"
-    return MetricValue(f"{metric}_growth", label, year, round(value, 4), "%", formula, current.inputs + previous.inputs)
-
-
-def average(book: FactBook, metric: str, years: Sequence[int]) -> MetricValue | None:
-    values = [compute(book, metric, y) for y in years]
-    if not values or any(v is None for v in values):
-        return None
-    present = [v for v in values if v is not None]
-    mean = sum(v.value for v in present) / len(present)
-    label = f"Average {DEFINITIONS[metric].label.lower()} {min(years)}–{max(years)}"
-    inputs = tuple(f for v in present for f in v.inputs)
-    return MetricValue(
-        f"{metric}_average",
-        label,
-        max(years),
-        round(mean, 4),
-        present[0].unit,
-        f"mean of {metric} over {len(present)} years",
-        inputs,
-    )
-
-
 # The statements each metric reads its inputs from (the base metrics: where their line is printed).
 _INCOME, _BALANCE, _CASH = StatementKind.INCOME, StatementKind.BALANCE, StatementKind.CASH_FLOW
 _RATIO_STATEMENTS: dict[str, tuple[StatementKind, ...]] = {
@@ -586,8 +529,6 @@ _RATIO_STATEMENTS: dict[str, tuple[StatementKind, ...]] = {
 
 def metric_statements(metric: str) -> tuple[StatementKind, ...]:
     """The statements a metric's inputs are printed on."""
-    from enterprise.finance.synonyms import SYNONYMS
-
     if metric in _RATIO_STATEMENTS:
         return _RATIO_STATEMENTS[metric]
     return next((s.statements for s in SYNONYMS if s.metric == metric), ())

@@ -44,3 +44,34 @@ def named_years(text: str) -> list[int]:
     years = {int(y) for y in NAMED_YEAR.findall(text)}
     years |= {2000 + int(y) for y in SHORT_FISCAL_YEAR.findall(text)}
     return sorted(years)
+
+
+# A quarterly report's column whose length its heading does not print, and its balance sheet's
+# columns: labels the statement reader gives them, so neither answers for a fiscal year.
+UNSTATED_LENGTH = "Period of unstated length"
+INTERIM_BALANCE = "Interim balance"
+
+_DURATION = re.compile(
+    r"\b(?P<n>three|six|nine|twelve|thirteen|twenty[- ]six|thirty[- ]nine|fifty[- ]two|fifty[- ]three|\d{1,2})"
+    r"[- ](?P<unit>months?|weeks?)\b|\b(?P<quarter>quarter)\b",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = {
+    "three": 3, "six": 6, "nine": 9, "twelve": 12, "thirteen": 13, "twenty six": 26, "thirty nine": 39,
+    "fifty two": 52, "fifty three": 53,
+}  # fmt: skip
+
+
+def period_months(period_label: str | None) -> int | None:
+    """The length in months of the period a column covers ("Three Months Ended ..." is 3,
+    "26 Weeks Ended" is 6); None when the label names none (a year, or a balance date)."""
+    if (period_label or "").startswith(UNSTATED_LENGTH):
+        return 0  # a quarterly report's column of unknown length: neither a year nor a quarter
+    match = _DURATION.search(period_label or "")
+    if match is None:
+        return None
+    if match.group("quarter"):
+        return 3
+    word = match.group("n").lower().replace("-", " ")
+    count = int(word) if word.isdigit() else _NUMBER_WORDS[word]
+    return count if match.group("unit").lower().startswith("month") else round(count / 13) * 3

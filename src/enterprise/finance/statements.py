@@ -8,8 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from enterprise.finance.kinds import StatementKind
-from enterprise.finance.metrics import period_months
-from enterprise.finance.periods import PRINTED_YEAR, fiscal_year_of
+from enterprise.finance.periods import INTERIM_BALANCE, PRINTED_YEAR, UNSTATED_LENGTH, fiscal_year_of, period_months
 from enterprise.finance.synonyms import PREFERRED_LINES, canonical_metric
 
 PER_SHARE = re.compile(r"per\s+(common\s+)?share|per\s+diluted|per\s+basic|earnings\s+per|\beps\b", re.IGNORECASE)
@@ -207,8 +206,6 @@ def is_quarterly_report(cover: str) -> bool:
     return bool(_FORM_10Q.search(cover)) and not _FORM_10K.search(cover)
 
 
-UNSTATED_LENGTH = "Period of unstated length"
-INTERIM_BALANCE = "Interim balance"
 QUARTER = "Three months ended"
 
 

@@ -334,16 +334,15 @@ def _embed(runtime: EnterpriseRuntime, document_id: uuid.UUID) -> None:
     current = {str(chunk_id) for chunk_id, _, _ in chunks}
     delete_vectors(collection, [i for i in old_ids if i not in current])
     to_percent = _progress_between(MORE_TABLES, VECTORS - 1)
-    keys = {chunk_id: text_key(text) for chunk_id, text, _ in chunks}
     for _, text, metadata in chunks:
         metadata["text_key"] = text_key(text)
-    reused = [c for c in chunks if keys[c[0]] in stored]
+    reused = [c for c in chunks if c[2]["text_key"] in stored]
     if reused:
-        vectors = [stored[keys[chunk_id]] for chunk_id, _, _ in reused]
+        vectors = [stored[str(metadata["text_key"])] for _, _, metadata in reused]
         add_vectors(collection, enterprise_id, [c for c, _, _ in reused], vectors, [m for _, _, m in reused])
         with _document(runtime, document_id) as (_, document):
             _touch(document, to_percent(len(reused), len(chunks)), vectors={"chunks_done": len(reused)})
-    fresh = [c for c in chunks if keys[c[0]] not in stored]
+    fresh = [c for c in chunks if c[2]["text_key"] not in stored]
     for start in range(0, len(fresh), EMBED_BATCH):
         batch = fresh[start : start + EMBED_BATCH]
         vectors = embedder.embed_documents([text for _, text, _ in batch])
