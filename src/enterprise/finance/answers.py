@@ -30,7 +30,11 @@ def round_half_up(value: float, decimals: int) -> float:
 def answer_from_facts(
     question: str, book: FactBook, years: Sequence[int], company_words: frozenset[str] = frozenset()
 ) -> MetricValue | None:
-    asked = parse_question(question, company_words)
+    return answer_parsed(parse_question(question, company_words), book, years)
+
+
+def answer_parsed(asked: ParsedQuestion, book: FactBook, years: Sequence[int]) -> MetricValue | None:
+    """The exact figure a parsed question asks of one filing's facts, or None."""
     if asked.target is None or asked.refused or not book.facts:
         return None
     period_book = book.for_months(asked.months)
@@ -45,7 +49,10 @@ def related_figures(
 ) -> list[MetricValue]:
     """For a question about a quality of the business ("is it capital-intensive?"): each figure
     that measures it, this year and the year before; the judgement is left to the reader."""
-    asked = parse_question(question, company_words)
+    return related_parsed(parse_question(question, company_words), book, years)
+
+
+def related_parsed(asked: ParsedQuestion, book: FactBook, years: Sequence[int]) -> list[MetricValue]:
     if not asked.related or asked.refused or not book.facts:
         return []
     year = _year(asked, book, years)

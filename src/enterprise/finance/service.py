@@ -16,7 +16,7 @@ from enterprise.auth.models import User
 from enterprise.documents import repository as documents
 from enterprise.documents.models import Document
 from enterprise.finance import repository
-from enterprise.finance.answers import answer_from_facts, related_figures
+from enterprise.finance.answers import answer_parsed, related_parsed
 from enterprise.finance.checks import failed_statements, run_checks
 from enterprise.finance.metrics import DEFINITIONS, FactBook, MetricValue, compute, metric_statements
 from enterprise.finance.models import FinancialFact, StatementCheck
@@ -194,14 +194,15 @@ def answer_question(
     present, facts, counts = _filings_with_facts(session, enterprise_id, candidates)
     if not present:
         return None
+    asked = parse_question(question, company_words)  # once, whatever the number of filings tried
     # The latest filing first; of one year, the fullest (an annual report before its earnings release).
     ordered = sorted(present, key=lambda d: (d.fiscal_year or 0, counts[d.id]), reverse=True)
     for document in ordered:
         book = FactBook([f for f in facts if f.document_id == document.id])
-        answer = answer_from_facts(question, book, years, company_words)
+        answer = answer_parsed(asked, book, years)
         if answer is not None:
             return AnsweredFromFacts(document, [answer])
-        related = related_figures(question, book, years, company_words)
+        related = related_parsed(asked, book, years)
         if related:
             return AnsweredFromFacts(document, related)
     return None
