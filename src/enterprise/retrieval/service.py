@@ -136,8 +136,8 @@ def _with_statement_pages(
     """A question about a metric the facts could not give (what drove it, or a measure this
     company does not print): the statement it reads from is among the sources, after the best
     passage found."""
-    candidates = [d for d in allowed if chosen.document_ids is None or d.id in chosen.document_ids]
-    if chosen.company is None and len({(d.company or "").lower() for d in candidates}) > 1:
+    candidates = _routed(allowed, chosen)
+    if chosen.company is None and len(_companies(candidates)) > 1:
         return found
     located = finance_service.statement_pages_for(
         session, user.enterprise_id, wording, candidates, chosen.company_words
@@ -160,22 +160,29 @@ def _from_facts(
     session: Session, user: User, wording: str, allowed: list[Document], chosen: Route
 ) -> AnsweredFromFacts | None:
     """The question's figures from the financial facts: one exact value, or those a reasoned answer rests on."""
-    if chosen.company is None and len({(d.company or "").lower() for d in allowed}) > 1:
+    if chosen.company is None and len(_companies(allowed)) > 1:
         return None  # several companies and none named: a figure of which one?
-    candidates = [d for d in allowed if chosen.document_ids is None or d.id in chosen.document_ids]
-    if len({(d.company or "").lower() for d in candidates}) > 1 and chosen.company_words:
-        # The question's words name more than one company: a figure of which?
-        named = {(d.company or "").lower() for d in candidates if _named_by(d, chosen)}
-        if len(named) != 1:
+    candidates = _routed(allowed, chosen)
+    if len(_companies(candidates)) > 1 and chosen.company_words:
+        # The question's words name more than one company: only the one routing chose answers.
+        candidates = [d for d in candidates if _company(d) == (chosen.company or "").lower()]
+        if not candidates:
             return None
-        candidates = [d for d in candidates if (d.company or "").lower() in named]
     return finance_service.answer_question(
         session, user.enterprise_id, wording, candidates, chosen.years, chosen.company_words
     )
 
 
-def _named_by(document: Document, chosen: Route) -> bool:
-    return (document.company or "").lower() == (chosen.company or "").lower()
+def _routed(allowed: list[Document], chosen: Route) -> list[Document]:
+    return [d for d in allowed if chosen.document_ids is None or d.id in chosen.document_ids]
+
+
+def _company(document: Document) -> str:
+    return (document.company or "").lower()
+
+
+def _companies(documents: list[Document]) -> set[str]:
+    return {_company(d) for d in documents}
 
 
 def _facts_of(figures: AnsweredFromFacts) -> list[dict[str, Any]]:
