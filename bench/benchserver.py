@@ -31,7 +31,9 @@ class BenchServer:
 
 
 @contextmanager
-def bench_server(port: int, database_url: str | None = None, workdir: Path | None = None) -> Iterator[BenchServer]:
+def bench_server(
+    port: int, database_url: str | None = None, workdir: Path | None = None, extra_env: dict[str, str] | None = None
+) -> Iterator[BenchServer]:
     """Migrated, with enterprise `bench` and its admin signed in; jobs run in the server.
 
     A given `workdir` that an earlier run filled is used again as it is (its documents kept).
@@ -53,6 +55,7 @@ def bench_server(port: int, database_url: str | None = None, workdir: Path | Non
     }
     if database_url:
         env["DATABASE_URL"] = database_url
+    env |= extra_env or {}
     brain = str(Path(sys.executable).parent / "brain")
     subprocess.run([brain, "migrate"], env=env, check=True, capture_output=True)
     if not reused:

@@ -103,6 +103,7 @@ class ExtractedTable(TenantOwned, EnterpriseBase):
     title: Mapped[str] = mapped_column(String(500), default="")
     bbox: Mapped[list[float] | None] = mapped_column(JSON, nullable=True)
     scale: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    currency: Mapped[str | None] = mapped_column(String(3), nullable=True)
     header: Mapped[list[str]] = mapped_column(JSON, default=list)
     rows: Mapped[list[list[str]]] = mapped_column(JSON, default=list)
     values: Mapped[list[list[float | None]]] = mapped_column(JSON, default=list)

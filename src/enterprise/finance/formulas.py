@@ -8,7 +8,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from enterprise.finance.metrics import DEFINITIONS, Fact, FactBook, compute, money_unit
+from enterprise.finance.metrics import DEFINITIONS, Fact, FactBook, compute, is_currency, money_unit
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ class LineItem(Expr):
         if label is None:
             return None
         fact = next(f for f in facts if f.line_item == label)
-        return Evaluated(fact.value, (fact,), money_unit(fact) if fact.unit == "USD" else None)
+        return Evaluated(fact.value, (fact,), money_unit(fact) if is_currency(fact.unit) else None)
 
     def describe(self) -> str:
         return f"{self.wording} {self.year}" if self.year else self.wording

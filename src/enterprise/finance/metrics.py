@@ -100,10 +100,15 @@ class Definition:
     compute: Compute
 
 
+def is_currency(unit: str) -> bool:
+    """An amount of money: the unit is an ISO currency code ("USD", "EUR"), not "shares" or "USD per share"."""
+    return len(unit) == 3 and unit.isalpha() and unit.isupper()
+
+
 def money_unit(fact: Fact) -> str:
-    if fact.unit != "USD":
+    if not is_currency(fact.unit):
         return fact.unit
-    return f"USD {fact.scale}" if fact.scale else "USD"
+    return f"{fact.unit} {fact.scale}" if fact.scale else fact.unit
 
 
 def _base(metric: str, absolute: bool = False) -> Compute:

@@ -18,10 +18,16 @@ from enterprise.documents.models import Document
 from enterprise.finance import repository
 from enterprise.finance.answers import answer_parsed, related_parsed
 from enterprise.finance.checks import failed_statements, run_checks
-from enterprise.finance.metrics import DEFINITIONS, FactBook, MetricValue, compute, metric_statements
+from enterprise.finance.metrics import DEFINITIONS, FactBook, MetricValue, compute, is_currency, metric_statements
 from enterprise.finance.models import FinancialFact, StatementCheck
 from enterprise.finance.questions import ASKS_MORE, ASKS_WHY, named_metrics, parse_question
-from enterprise.finance.statements import StatementTable, extract_facts, is_quarterly_report, primary_statement_pages
+from enterprise.finance.statements import (
+    StatementTable,
+    extract_kind_facts,
+    is_quarterly_report,
+    primary_statement_pages,
+    statement_kind,
+)
 from shared.errors import InvalidInputError
 
 
@@ -36,14 +42,20 @@ class ExtractionSummary:
 def extract_document_facts(session: Session, document: Document, titles: dict[int, str]) -> ExtractionSummary:
     """Replace the document's facts and checks with those read from its statement tables."""
     repository.delete_for_document(session, document.enterprise_id, document.id)
-    kinds = primary_statement_pages(titles)
+    stored = documents.tables_of(session, document.enterprise_id, document.id)
     tables = [
-        StatementTable(t.page, t.title, t.scale, t.header, t.rows, t.values, t.id)
-        for t in documents.tables_of(session, document.enterprise_id, document.id)
-        if t.page in kinds
+        StatementTable(t.page, t.title, t.scale, t.header, t.rows, t.values, t.id, t.currency or "USD") for t in stored
     ]
+    if document.file_format == "pdf":
+        kinds = primary_statement_pages(titles)
+        kinded = [(t, kinds[t.page]) for t in tables if t.page in kinds]
+    else:
+        # A sheet or a document's table is a statement by its own title ("Balance general"),
+        # whatever page (a docx has one) it sits on.
+        kinded = [(t, kind) for t in tables if (kind := statement_kind(t.title)) is not None]
+        kinds = {t.page: kind for t, kind in kinded}
     cover = documents.first_pages_text(session, document.enterprise_id, document.id)
-    drafts = extract_facts(tables, kinds, quarterly=is_quarterly_report(cover))
+    drafts = extract_kind_facts(kinded, quarterly=is_quarterly_report(cover))
     results = run_checks(drafts)
     failed = failed_statements(results)
     rows: list[FinancialFact | StatementCheck] = [
@@ -61,7 +73,7 @@ def extract_document_facts(session: Session, document: Document, titles: dict[in
             value=d.value,
             scale=d.scale,
             unit=d.unit,
-            currency="USD",
+            currency=d.unit[:3] if is_currency(d.unit[:3]) else "USD",
             page=d.page,
             row=d.row,
             column=d.column,

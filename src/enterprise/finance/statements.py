@@ -15,15 +15,37 @@ PER_SHARE = re.compile(r"per\s+(common\s+)?share|per\s+diluted|per\s+basic|earni
 SHARE_COUNT = re.compile(r"\bshares\b.*\b(outstanding|used|computing|weighted)|weighted[- ]average", re.IGNORECASE)
 
 
+# English and Spanish titles ("Estado de flujos de efectivo", "Balance general", "Cuenta de pérdidas y ganancias").
 _KIND_PATTERNS = [
-    (StatementKind.CASH_FLOW, re.compile(r"cash\s*flows?", re.IGNORECASE)),
-    (StatementKind.COMPREHENSIVE_INCOME, re.compile(r"comprehensive\s*(income|loss|earnings)", re.IGNORECASE)),
-    (StatementKind.BALANCE, re.compile(r"balance\s*sheets?|financial\s*(position|condition)", re.IGNORECASE)),
+    (StatementKind.CASH_FLOW, re.compile(r"cash\s*flows?|flujos?\s+de\s+efectivo|flujos?\s+de\s+caja", re.IGNORECASE)),
+    (
+        StatementKind.COMPREHENSIVE_INCOME,
+        re.compile(r"comprehensive\s*(income|loss|earnings)|resultados?\s+integral", re.IGNORECASE),
+    ),
+    (
+        StatementKind.BALANCE,
+        re.compile(
+            r"balance\s*sheets?|financial\s*(position|condition)|balance\s+general|balance\s+de\s+situaci[oó]n"
+            r"|situaci[oó]n\s+financiera|^\s*balance\b",
+            re.IGNORECASE,
+        ),
+    ),
     (
         StatementKind.EQUITY,
-        re.compile(r"(stockholders|shareholders|shareowners)['’]?\s*equity|changes\s*in\s*equity", re.IGNORECASE),
+        re.compile(
+            r"(stockholders|shareholders|shareowners)['’]?\s*equity|changes\s*in\s*equity"
+            r"|(cambios|variaci[oó]n|variaciones)\s+(en\s+el|del)\s+patrimonio",
+            re.IGNORECASE,
+        ),
     ),
-    (StatementKind.INCOME, re.compile(r"operations|income|earnings", re.IGNORECASE)),
+    (
+        StatementKind.INCOME,
+        re.compile(
+            r"operations|income|earnings|\bp\s*&\s*l\b|estado\s+de\s+resultados|cuenta\s+de\s+resultados"
+            r"|p[eé]rdidas\s+y\s+ganancias|resultados\s+del\s+(ejercicio|periodo|per[ií]odo)",
+            re.IGNORECASE,
+        ),
+    ),
 ]
 
 
@@ -72,6 +94,7 @@ class StatementTable:
     rows: list[list[str]]
     values: list[list[float | None]]
     table_id: object = None
+    currency: str = "USD"
 
 
 @dataclass(frozen=True)
@@ -257,7 +280,7 @@ def facts_from_table(table: StatementTable, kind: str, quarterly: bool = False) 
             continue
         per_share = bool(PER_SHARE.search(label) or PER_SHARE.search(section))
         shares = bool(SHARE_COUNT.search(label) or SHARE_COUNT.search(section)) and not per_share
-        unit = "USD per share" if per_share else ("shares" if shares else "USD")
+        unit = f"{table.currency} per share" if per_share else ("shares" if shares else table.currency)
         metric = canonical_metric(label, section, kind)
         for column, value in enumerate(values[1:], start=1):
             year = years[column - 1] if column - 1 < len(years) else None
@@ -309,22 +332,25 @@ def _preferred(fact: FactDraft) -> bool:
 
 
 def extract_facts(tables: Sequence[StatementTable], kinds: dict[int, str], quarterly: bool = False) -> list[FactDraft]:
-    """Facts of the statement tables; `quarterly` for a quarterly report, whose flow columns
-    are never a whole fiscal year unless their heading says so."""
-    quarterly = quarterly or _shows_quarters(tables, kinds)
+    """Facts of the statement tables of a filing, each of the kind of its page."""
+    return extract_kind_facts([(t, kinds[t.page]) for t in tables if t.page in kinds], quarterly)
+
+
+def extract_kind_facts(tables: Sequence[tuple[StatementTable, str]], quarterly: bool = False) -> list[FactDraft]:
+    """Facts of statement tables of known kinds; `quarterly` for a quarterly report, whose flow
+    columns are never a whole fiscal year unless their heading says so."""
+    quarterly = quarterly or _shows_quarters(tables)
     facts: list[FactDraft] = []
-    for table in tables:
-        kind = kinds.get(table.page)
-        if kind is not None:
-            facts.extend(facts_from_table(table, kind, quarterly))
+    for table, kind in tables:
+        facts.extend(facts_from_table(table, kind, quarterly))
     return _first_per_metric(facts)
 
 
-def _shows_quarters(tables: Sequence[StatementTable], kinds: dict[int, str]) -> bool:
+def _shows_quarters(tables: Sequence[tuple[StatementTable, str]]) -> bool:
     """A report of a quarter, known by its flow statements: columns of three, six or nine months,
     or one year in two columns (a quarter beside its year to date)."""
-    for table in tables:
-        if kinds.get(table.page) in {None, StatementKind.BALANCE, StatementKind.EQUITY}:
+    for table, kind in tables:
+        if kind in {StatementKind.BALANCE, StatementKind.EQUITY}:
             continue
         headers = with_durations(header_cells(table))
         if any(period_months(h) in {3, 6, 9} for h in headers[1:]):

@@ -8,6 +8,7 @@ it says so, the heading it sits under), lower-cased, with punctuation and notes 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from enterprise.finance.kinds import StatementKind
@@ -156,6 +157,110 @@ SYNONYMS: list[Synonym] = [
     ),
 ]
 
+# The same lines as Spanish-language statements print them (accents folded): Spain's PGC, IFRS as
+# Latin America words it, and the US-style terms of Mexico's and Colombia's filings.
+_SPANISH = [
+    (
+        "revenue",
+        INCOME,
+        r"(total )?(ingresos|ventas)( netas| netos| totales)?( por ventas| de actividades ordinarias| operacionales"
+        r"| operativos| de explotacion)?|importe neto de la cifra de negocios|cifra de negocios",
+    ),
+    (
+        "cost_of_sales",
+        INCOME,
+        r"(total )?(costo|coste)s? de (las )?(ventas|lo vendido|(los )?(bienes|productos) vendidos)",
+    ),
+    ("gross_profit", INCOME, r"(utilidad|ganancia) bruta|(resultado|beneficio|margen) bruto"),
+    (
+        "operating_income",
+        INCOME,
+        r"(utilidad|ganancia) (operativa|operacional|de operacion)|(resultado|beneficio) (operativo|operacional"
+        r"|de operacion|de explotacion)",
+    ),
+    ("interest_expense", INCOME, r"(gastos|costos) financieros( netos)?|gastos? por intereses"),
+    (
+        "sga",
+        INCOME,
+        r"gastos de (administracion y ventas|ventas y administracion|venta y administracion)|gastos generales"
+        r" y de administracion|gastos de administracion y comercializacion",
+    ),
+    ("research_development", INCOME, r"(gastos de )?investigacion y desarrollo"),
+    (
+        "income_before_tax",
+        INCOME,
+        r"(utilidad|ganancia) antes de (los )?impuestos?.*|(resultado|beneficio) antes de (los )?impuestos?.*",
+    ),
+    (
+        "income_tax",
+        INCOME,
+        r"(gasto por )?impuestos? (sobre la renta|a la renta|a las ganancias|sobre (las )?ganancias|sobre beneficios"
+        r"|de sociedades)|provision para impuestos",
+    ),
+    (
+        "net_income",
+        INCOME,
+        r"(utilidad|ganancia) neta( del (ejercicio|periodo|ano))?|(resultado|beneficio) neto( del (ejercicio|periodo|ano))?"
+        r"|resultado del ejercicio",
+    ),
+    (
+        "depreciation_amortization",
+        CASH_FLOW,
+        r"depreciacion(es)? y amortizacion(es)?.*|amortizacion(es)? y depreciacion.*",
+    ),
+    (
+        "operating_cash_flow",
+        CASH_FLOW,
+        r"(flujos? )?(neto )?de efectivo (neto )?(de|generado por|provisto por|procedente de|por)( las)? actividades de"
+        r" (operacion|explotacion)|efectivo neto (de|generado por|provisto por) (las )?actividades de operacion",
+    ),
+    (
+        "capex",
+        CASH_FLOW,
+        r"(adquisicion|adquisiciones|compra|compras|inversion|inversiones|pagos por( la)? (adquisicion|compra)) (de|en)"
+        r" (propiedades planta y equipos?|inmovilizado( material)?|activos? fijos?)",
+    ),
+    ("dividends_paid", CASH_FLOW, r"(pago de )?dividendos( pagados)?"),
+    ("total_assets", BALANCE, r"total (del )?activos?|activos? totales?"),
+    (
+        "current_assets",
+        BALANCE,
+        r"total (del )?activos? (corrientes?|circulantes?)|activos? (corrientes?|circulantes?) totales?",
+    ),
+    ("total_liabilities", BALANCE, r"total (del )?pasivos?|pasivos? totales?"),
+    (
+        "current_liabilities",
+        BALANCE,
+        r"total (del )?pasivos? (corrientes?|circulantes?)|pasivos? (corrientes?|circulantes?) totales?",
+    ),
+    ("cash", BALANCE, r"efectivo y (sus )?equivalentes( de efectivo| al efectivo)?|efectivo|caja y bancos"),
+    ("inventories", BALANCE, r"(total )?(inventarios|existencias)( netos)?"),
+    (
+        "receivables",
+        BALANCE,
+        r"cuentas por cobrar( comerciales)?( netas?)?|deudores comerciales( y otras cuentas (a|por) cobrar)?|clientes",
+    ),
+    ("payables", BALANCE, r"cuentas por pagar( comerciales)?|proveedores|acreedores comerciales.*"),
+    (
+        "ppe_net",
+        BALANCE,
+        r"propiedades planta y equipos?( netos?)?|inmovilizado material( neto)?|activos? fijos? netos?",
+    ),
+    (
+        "long_term_debt",
+        BALANCE,
+        r"deudas? (financieras? )?(a|de) largo plazo|prestamos (bancarios )?(a|de) largo plazo"
+        r"|obligaciones financieras (a|de) largo plazo|deudas con entidades de credito a largo plazo",
+    ),
+    ("total_equity", BALANCE, r"total (del )?patrimonio( neto)?|patrimonio( neto)? total|total capital contable"),
+    (
+        "liabilities_and_equity",
+        BALANCE,
+        r"total (del )?pasivo y (del )?patrimonio( neto)?|total pasivo y capital contable|total patrimonio neto y pasivo",
+    ),
+]
+SYNONYMS += [Synonym(metric, (statement,), _p(pattern)) for metric, statement, pattern in _SPANISH]
+
 
 # Where a statement prints several lines of one metric, the line that wins (else the first):
 # the net income that belongs to the parent's shareholders, not the consolidated total.
@@ -171,7 +276,9 @@ EXCLUDED_LINES: dict[str, re.Pattern[str]] = {
 
 
 def normalize_label(label: str) -> str:
-    text = label.lower().replace("’", "'").replace("'", "")
+    # Accents folded, so "operación" is matched as "operacion" rather than split at the "ó".
+    text = unicodedata.normalize("NFKD", label.lower()).encode("ascii", "ignore").decode()
+    text = text.replace("’", "'").replace("'", "")
     # "(Notes 1 and 3)", "(loss)", "(benefit from)": asides that do not change what the line is.
     text = re.sub(r"\([^()]*\)|\bnotes? \d+( and \d+)?\b", " ", text)
     text = re.sub(r"[^a-z0-9,&\- ]", " ", text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from enterprise.documents.models import DocumentType
@@ -21,6 +22,20 @@ _CONTRACT_WORDS = re.compile(
 _BALANCE_WORDS = re.compile(r"\b(balance sheet|statement of financial position|balance general)\b", re.IGNORECASE)
 _REPORT_WORDS = re.compile(r"\b(annual report|quarterly report|informe|report)\b", re.IGNORECASE)
 _NAME_NOISE = re.compile(r"[_\-\s]*(10-?k|10-?q|annual|report|informe|\d{4})[_\-\s]*", re.IGNORECASE)
+# A company named with its legal form near the top of a document: "Comercial Iberia S.L.",
+# "Grupo Bimbo, S.A.B. de C.V.", "Acme Holdings Inc.".
+_LEGAL_NAME = re.compile(
+    r"(?<![\w.])([A-ZÁÉÍÓÚÑ0-9][\w&'.-]*(?:\s+(?:de|del|la|las|los|y|of|and|&|[A-ZÁÉÍÓÚÑ0-9][\w&'.-]*)){0,5}?"
+    r",?\s+(?:S\.\s?A\.(?:\s?B\.)?(?:\s+de\s+C\.\s?V\.)?|S\.\s?L\.(?:U\.)?|S\.\s?A\.\s?S\.|S\.\s?R\.\s?L\.|S\.\s?p\.\s?A\.|"
+    r"Inc\.|Corp(?:oration|\.)|LLC|L\.L\.C\.|Ltd\.?|Limited|GmbH|PLC|plc|N\.V\.|AG|SE))(?![\w])"
+)
+# First words of file names that say what a document is, not whose: "ventas_2024.csv", "budget.xlsx".
+_DOCUMENT_WORDS = frozenset(
+    "ventas sales budget presupuesto estados estado financial financieros statements balance balances "
+    "resultados results informe informes report reports contrato contratos contract contracts agreement "
+    "politica policy policies kpi kpis metrics metricas facturas invoices nomina payroll plan forecast "
+    "prevision cuentas accounts acta minutes memo presentacion presentation datos data export".split()
+)
 
 
 @dataclass(frozen=True)
@@ -43,8 +58,17 @@ def _company_from_filename(filename: str) -> str | None:
     stem = re.sub(r"\.[A-Za-z0-9]+$", "", filename)
     for part in re.split(r"[_\s]+", stem):
         if part and not _NAME_NOISE.fullmatch(part) and not part.isdigit():
-            return part.title()
+            return None if _fold(part) in _DOCUMENT_WORDS else part.title()
     return None
+
+
+def _fold(word: str) -> str:
+    return unicodedata.normalize("NFKD", word.lower()).encode("ascii", "ignore").decode()
+
+
+def _legal_name(cover: str) -> str | None:
+    match = _LEGAL_NAME.search(cover[:3000])
+    return _clean_company(match.group(1)) if match else None
 
 
 def infer_metadata(first_pages_text: str, filename: str) -> InferredMetadata:
@@ -57,11 +81,15 @@ def infer_metadata(first_pages_text: str, filename: str) -> InferredMetadata:
     if match := _FISCAL_YEAR_END.search(cover):
         fiscal_year = fiscal_year_of(match.group(1))
         period = " ".join(match.group(1).split())
+    doc_type = _document_type(cover)
+    if company is None and doc_type != DocumentType.CONTRACT:
+        # A contract names two parties, and which is the enterprise's counterpart it does not say.
+        company = _legal_name(cover)
     if company is None:
         company = _company_from_filename(filename)
     if fiscal_year is None and (years := _YEAR_IN_NAME.findall(filename)):
         fiscal_year = int(years[-1])
-    return InferredMetadata(company, fiscal_year, period, _document_type(cover))
+    return InferredMetadata(company, fiscal_year, period, doc_type)
 
 
 def _document_type(cover: str) -> DocumentType:

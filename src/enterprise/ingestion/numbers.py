@@ -9,10 +9,24 @@ _EMPTY = {"", "-", "—", "–", "−", "n/a", "na", "nm", "*", "—%", "-%"}
 _NUMBER = re.compile(r"^\(?-?\$?\s*\(?[-−–]?\d[\d,]*(?:\.\d+)?\)?%?\)?$")
 _SCALE = re.compile(
     r"\b(?:in|amounts in|dollars in|expressed in)\s+(thousands|millions|billions)\b"
-    r"|\(\s*(thousands|millions|billions)\b",
+    r"|\(\s*(thousands|millions|billions)\b"
+    # Spanish titles: "(en miles de euros)", "cifras expresadas en millones de pesos", "miles de €".
+    r"|\b(?:en\s+)?(miles|millones|miles\s+de\s+millones)\s+de\s+(?:euros|pesos|d[oó]lares|soles|€|\$|[A-Z]{3}\b)",
     re.IGNORECASE,
 )
 SCALE_FACTORS = {"thousands": 1e3, "millions": 1e6, "billions": 1e9}
+_SPANISH_SCALE = {"miles": "thousands", "millones": "millions", "miles de millones": "billions"}
+# A currency named in a title or heading: the symbol, the ISO code or the word, in English or Spanish.
+_CURRENCIES = [
+    ("EUR", re.compile(r"€|\beur\b|\beuros?\b", re.IGNORECASE)),
+    ("GBP", re.compile(r"£|\bgbp\b|\bpounds? sterling\b|\blibras?\b", re.IGNORECASE)),
+    ("MXN", re.compile(r"\bmxn\b|\bpesos mexicanos\b", re.IGNORECASE)),
+    ("COP", re.compile(r"\bcop\b|\bpesos colombianos\b", re.IGNORECASE)),
+    ("CLP", re.compile(r"\bclp\b|\bpesos chilenos\b", re.IGNORECASE)),
+    ("ARS", re.compile(r"\bars\b|\bpesos argentinos\b", re.IGNORECASE)),
+    ("PEN", re.compile(r"\bpen\b|\bsoles\b", re.IGNORECASE)),
+    ("USD", re.compile(r"\$|\busd\b|\bdollars?\b|\bd[oó]lares\b", re.IGNORECASE)),
+]
 
 
 def parse_number(cell: str | None, decimal_comma: bool = False) -> float | None:
@@ -40,7 +54,19 @@ def parse_number(cell: str | None, decimal_comma: bool = False) -> float | None:
 def detect_scale(text: str) -> str | None:
     """'millions' for a heading like "(In millions, except per share amounts)"."""
     match = _SCALE.search(text)
-    return (match.group(1) or match.group(2)).lower() if match else None
+    if match is None:
+        return None
+    if match.group(3):
+        return _SPANISH_SCALE[" ".join(match.group(3).lower().split())]
+    return (match.group(1) or match.group(2)).lower()
+
+
+def detect_currency(text: str) -> str | None:
+    """The ISO code of the currency a title or heading names ("(en miles de euros)" is EUR)."""
+    for code, pattern in _CURRENCIES:
+        if pattern.search(text):
+            return code
+    return None
 
 
 # Cells that can be read only one way: "12,5", "1.234.567", "1.234,5" are written with a decimal
@@ -58,11 +84,25 @@ def writes_decimal_comma(cells: Iterable[str]) -> bool:
     return comma > dot
 
 
+def _column_decimal_comma(rows: list[list[str]], table_comma: bool) -> list[bool]:
+    """Each column's number format by its own unambiguous cells, else the table's: a column of
+    "1.250" reads as the rest of the table is written."""
+    width = max((len(r) for r in rows), default=0)
+    formats: list[bool] = []
+    for index in range(width):
+        cells = [row[index] for row in rows if index < len(row)]
+        comma = sum(bool(_ONLY_COMMA_DECIMAL.search(c)) for c in cells)
+        dot = sum(bool(_ONLY_DOT_DECIMAL.search(c)) for c in cells)
+        formats.append(comma > dot if comma != dot else table_comma)
+    return formats
+
+
 def parse_row_numbers(rows: list[list[str]], skip_first: bool = True) -> list[list[float | None]]:
-    """Every cell of a table's rows as a number (or None), in the table's own number format."""
+    """Every cell of a table's rows as a number (or None), in each column's own number format."""
     comma = writes_decimal_comma(cell for row in rows for cell in (row[1:] if skip_first else row))
+    formats = _column_decimal_comma(rows, comma)
     values: list[list[float | None]] = []
     for row in rows:
-        parsed = [parse_number(cell, comma) for cell in row]
+        parsed = [parse_number(cell, formats[i]) for i, cell in enumerate(row)]
         values.append([None, *parsed[1:]] if skip_first else parsed)
     return values

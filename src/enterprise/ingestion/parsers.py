@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from enterprise.ingestion.numbers import parse_row_numbers
 from enterprise.ingestion.pdf_tables import GridTable, PageSignals, page_signals
+from enterprise.ingestion.sheets import csv_rows, split_grid
 from shared.text_extraction import PageText, UnreadableDocumentError, decode_text, extract_docx_pages
 
 MAX_JSON_DEPTH = 64
@@ -116,33 +116,53 @@ def parse_docx(path: Path) -> ParsedDocument:
     except (UnreadableDocumentError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise UnreadableDocumentError(f"the DOCX file cannot be read ({exc})") from exc
     tables: list[GridTable] = []
-    for ordinal, table in enumerate(document.tables):
+    for ordinal, (heading, table) in enumerate(_docx_tables(document)):
         grid = [[cell.text.strip() for cell in row.cells] for row in table.rows]
         if len(grid) >= 2:
-            tables.append(_grid_table(grid, page=1, ordinal=ordinal, title=f"Table {ordinal + 1}"))
+            tables.append(_grid_table(grid, page=1, ordinal=ordinal, title=heading or f"Table {ordinal + 1}"))
     return ParsedDocument(sections, 1, tables=tables)
 
 
+def _docx_tables(document: Any) -> Iterator[tuple[str, Any]]:
+    """Each table of the body with the heading above it ("3. Precios"): what the table is about."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    heading = ""
+    for block in document.iter_inner_content():
+        if (
+            isinstance(block, Paragraph)
+            and block.style is not None
+            and block.style.name.lower().startswith(("heading", "title", "título"))
+        ):
+            heading = block.text.strip()
+        elif isinstance(block, Table):
+            yield heading, block
+
+
 def _grid_table(grid: list[list[str]], page: int, ordinal: int, title: str, sheet: str | None = None) -> GridTable:
-    header, rows = grid[0], grid[1:]
-    width = max(len(header), *(len(r) for r in rows)) if rows else len(header)
-    header = [*header, *[""] * (width - len(header))]
-    rows = [[*r, *[""] * (width - len(r))] for r in rows if any(c.strip() for c in r)]
+    """A table kept as data: its header row found under any title lines, whose words (with the
+    sheet's or file's name first) become the table's title, scale and currency."""
+    parts = split_grid(grid)
     return GridTable(
         page=page,
         ordinal=ordinal,
         bbox=[],
-        title=title if sheet is None else sheet,
-        scale=None,
-        header=header,
-        rows=rows,
-        values=parse_row_numbers(rows, skip_first=False),
+        title=" · ".join([title, *parts.title_lines]),
+        scale=parts.scale,
+        header=parts.header,
+        rows=parts.rows,
+        values=parse_row_numbers(parts.rows, skip_first=False),
+        currency=parts.currency,
+        sheet=sheet,
     )
 
 
 def _cell_text(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, datetime | date):
+        return value.strftime("%d/%m/%Y")  # the day first, as the Spanish-speaking world writes dates
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
@@ -182,16 +202,10 @@ def parse_xlsx(path: Path) -> ParsedDocument:
 
 
 def parse_csv(path: Path, title: str = "Table") -> ParsedDocument:
-    text = decode_text(path.read_bytes())
-    sample = text[:64_000]
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    grid = [row for row in csv.reader(io.StringIO(text), dialect) if any(cell.strip() for cell in row)]
+    grid = csv_rows(decode_text(path.read_bytes()))
     if not grid:
         raise UnreadableDocumentError("the CSV file has no rows")
-    table = _grid_table([[c.strip() for c in row] for row in grid[: MAX_SHEET_ROWS + 1]], 1, 0, title)
+    table = _grid_table(grid[: MAX_SHEET_ROWS + 1], 1, 0, title)
     return ParsedDocument([PageText(page=1, text="")], 1, tables=[table])
 
 

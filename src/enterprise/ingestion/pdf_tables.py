@@ -90,6 +90,8 @@ class GridTable:
     header: list[str]
     rows: list[list[str]]
     values: list[list[float | None]] = field(default_factory=list)
+    currency: str | None = None
+    sheet: str | None = None
 
 
 def _is_header_row(row: list[str]) -> bool:

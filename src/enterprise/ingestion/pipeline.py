@@ -28,6 +28,7 @@ from enterprise.documents.models import (
 )
 from enterprise.finance import repository as finance_repository
 from enterprise.finance.service import extract_document_facts
+from enterprise.finance.statements import statement_kind
 from enterprise.ingestion.chunking import MAX_WORDS, table_chunks
 from enterprise.ingestion.metadata import infer_metadata
 from enterprise.ingestion.parsers import ParsedDocument, parse
@@ -108,6 +109,8 @@ def _index(runtime: EnterpriseRuntime, document_id: uuid.UUID) -> bool:
     parsed = parse(path, file_format, filename)
     text_chunks = chunk_pages(parsed.pages, max_words=MAX_WORDS)
     statements = statement_sections(parsed)
+    # A PDF's statement pages are whole pages; a sheet's or a docx's statement is one table of it.
+    text_sections = statements if file_format == "pdf" else {}
     with _document(runtime, document_id) as (session, document):
         _apply_metadata(document, parsed, filename)
         finance_repository.delete_for_document(session, document.enterprise_id, document.id)
@@ -117,13 +120,13 @@ def _index(runtime: EnterpriseRuntime, document_id: uuid.UUID) -> bool:
         repository.add_chunks(
             session,
             [
-                _chunk_row(document, ordinal, c.page, statements.get(c.page, c.section), ChunkKind.TEXT, c.text, None)
-                for ordinal, c in enumerate(text_chunks)
+                _chunk_row(document, i, c.page, text_sections.get(c.page, c.section), ChunkKind.TEXT, c.text, None)
+                for i, c in enumerate(text_chunks)
             ],
         )
         document.pages = parsed.page_count
         document.pages_without_text = parsed.pages_without_text
-        _store_tables(session, document, parsed.tables, first_ordinal=len(text_chunks))
+        _store_tables(session, document, parsed.tables, first_ordinal=len(text_chunks), sections=statements)
         _touch(
             document,
             PARSED,
@@ -134,8 +137,8 @@ def _index(runtime: EnterpriseRuntime, document_id: uuid.UUID) -> bool:
     tables_enabled = runtime.settings.enable_table_extraction and file_format == "pdf"
     if tables_enabled:
         _pdf_tables(runtime, document_id, path, primary, "tables", PARSED, PRIMARY_TABLES, statements)
-        if runtime.settings.enable_financial_parsing and statements:
-            _facts(runtime, document_id, statements)
+    if runtime.settings.enable_financial_parsing and statements and (tables_enabled or file_format != "pdf"):
+        _facts(runtime, document_id, statements)
     with _document(runtime, document_id) as (_, document):
         document.searchable_at = datetime.now(UTC)
         # The pages are kept with the stage so the second job need not parse the file again.
@@ -187,7 +190,10 @@ def _facts(runtime: EnterpriseRuntime, document_id: uuid.UUID, statements: dict[
 
 
 def statement_sections(parsed: ParsedDocument) -> dict[int, str]:
-    """Financial statement pages and their titles; a continuation page keeps the title before it."""
+    """Financial statement pages and their titles; a continuation page keeps the title before it.
+    A spreadsheet's or document's statements are its tables titled as one ("Balance general")."""
+    if not parsed.signals:
+        return {t.page: f"{STATEMENT_SECTION_PREFIX}{t.title}" for t in parsed.tables if statement_kind(t.title)}
     titles: dict[int, str] = {}
     for signal in parsed.signals:
         if signal.is_statement:
@@ -198,7 +204,9 @@ def statement_sections(parsed: ParsedDocument) -> dict[int, str]:
 
 def _apply_metadata(document: Document, parsed: ParsedDocument, filename: str) -> None:
     given = set(document.metadata_given or [])
-    inferred = infer_metadata("\n".join(p.text for p in parsed.pages[:3]), filename)
+    # A sheet's text is its name: its title lines ("Comercial Iberia S.L.") say whose it is.
+    titles = [t.title for t in parsed.tables[:3]]
+    inferred = infer_metadata("\n".join([*titles, *(p.text for p in parsed.pages[:3])]), filename)
     if "company" not in given:
         document.company = inferred.company
     if "fiscal_year" not in given:
@@ -243,10 +251,11 @@ def _store_tables(
             document_id=document.id,
             page=grid.page,
             ordinal=grid.ordinal,
-            sheet=grid.title if document.file_format == "xlsx" else None,
+            sheet=grid.sheet,
             title=grid.title[:500],
             bbox=grid.bbox or None,
             scale=grid.scale,
+            currency=grid.currency,
             header=grid.header,
             rows=grid.rows,
             values=grid.values,

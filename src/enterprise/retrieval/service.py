@@ -46,6 +46,8 @@ from enterprise.retrieval.llm_answer import (
 from enterprise.retrieval.models import AnswerMode, Feedback, QueryRecord
 from enterprise.retrieval.routing import Route
 from enterprise.runtime import EnterpriseRuntime
+from enterprise.tables import service as tables_service
+from enterprise.tables.service import TableAnswer
 from shared.errors import NotFoundError, QuotaExceededError
 
 log = structlog.get_logger(__name__)
@@ -113,6 +115,17 @@ def _prepare(session: Session, runtime: EnterpriseRuntime, user: User, question:
     # Inside the named company's filings its name tells nothing apart: rank on the rest.
     subject = found.route.without_company(searched)
     pages = best_pages(rerank(subject, found.passages, language), question.top_k)
+    from_table = tables_service.answer_question(
+        session,
+        user.enterprise_id,
+        question.text,
+        language,
+        allowed,
+        {p.chunk.table_id for p in found.passages if p.chunk.table_id is not None},
+    )
+    if from_table is not None:
+        # Every word of the question is a heading, a cell or the table's title: its cells answer it.
+        return _Context(language, [], started, wording, _table_draft(from_table))
     if figures is not None and figures.exact:
         # The figure's own pages first; then where the filing discusses it.
         return _Context(language, [], started, wording, _exact_draft(figures, pages, question.top_k))
@@ -182,7 +195,8 @@ def _company(document: Document) -> str:
 
 
 def _companies(documents: list[Document]) -> set[str]:
-    return {_company(d) for d in documents}
+    """The companies the documents are of; one with no company (a contract, a policy) is none of them."""
+    return {_company(d) for d in documents} - {""}
 
 
 def _facts_of(figures: AnsweredFromFacts) -> list[dict[str, Any]]:
@@ -235,6 +249,14 @@ def _exact_draft(figures: AnsweredFromFacts, found: list[PageHit], top_k: int) -
     draft = Draft(describe(answer), answer.value, answer.unit, citations, found=True)
     draft.facts = _facts_of(figures)
     draft.notes.extend(_notes_of(figures))
+    return draft
+
+
+def _table_draft(answer: TableAnswer) -> Draft:
+    draft = Draft(
+        answer.answer, answer.value, answer.unit, [Citation(answer.document, answer.page, answer.location, 1.0)], True
+    )
+    draft.facts = answer.cells
     return draft
 
 
