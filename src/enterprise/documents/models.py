@@ -53,6 +53,7 @@ class Document(TenantOwned, EnterpriseBase):
     company: Mapped[str | None] = mapped_column(String(200), nullable=True, index=True)
     fiscal_year: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     period: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    language: Mapped[str | None] = mapped_column(String(2), nullable=True)
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     # Which fields the uploader (or an editor) set, so re-parsing never overwrites them.
     metadata_given: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -60,6 +60,7 @@ class DocumentOut(BaseModel):
     company: str | None
     fiscal_year: int | None
     period: str | None
+    language: str | None = None  # "es" or "en", as read from its text
     tags: list[str]
     source: DocumentSource
     status: DocumentStatus

@@ -240,15 +240,18 @@ def json_depth(text: str) -> int:
     return deepest
 
 
-def _flatten(value: Any, path: str) -> Iterator[str]:
+def _flatten(value: Any, path: list[str]) -> Iterator[str]:
+    """One line per value, "kpis comerciales › por region › Norte › nps: 47": the key path in
+    words (a key's underscores are spaces a search can match), then the value."""
     if isinstance(value, dict):
         for key, child in value.items():
-            yield from _flatten(child, f"{path}.{key}" if path else str(key))
+            yield from _flatten(child, [*path, str(key).replace("_", " ").strip()])
     elif isinstance(value, list):
         for index, child in enumerate(value):
-            yield from _flatten(child, f"{path}[{index}]")
+            yield from _flatten(child, [*path, f"[{index + 1}]"])
     else:
-        yield f"{path or '$'}: {json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value}"
+        shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        yield f"{' › '.join(path) or '$'}: {shown}"
 
 
 def parse_json(path: Path) -> ParsedDocument:
@@ -260,4 +263,4 @@ def parse_json(path: Path) -> ParsedDocument:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise UnreadableDocumentError(f"the file is not valid JSON: {exc}") from exc
-    return ParsedDocument([PageText(page=1, text="\n".join(_flatten(data, "")))], 1)
+    return ParsedDocument([PageText(page=1, text="\n".join(_flatten(data, [])))], 1)

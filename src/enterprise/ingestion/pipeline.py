@@ -33,6 +33,7 @@ from enterprise.ingestion.chunking import MAX_WORDS, table_chunks
 from enterprise.ingestion.metadata import infer_metadata
 from enterprise.ingestion.parsers import ParsedDocument, parse
 from enterprise.ingestion.pdf_tables import GridTable, extract_tables
+from enterprise.language import detect_language
 from enterprise.retrieval.vectors import add_vectors, collection_for, delete_vectors, reusable_vectors, text_key
 from enterprise.runtime import EnterpriseRuntime
 from shared.database import session_scope
@@ -215,6 +216,22 @@ def _apply_metadata(document: Document, parsed: ParsedDocument, filename: str) -
         document.period = inferred.period
     if "doc_type" not in given:
         document.doc_type = inferred.doc_type
+    document.language = _language(parsed)
+
+
+# Enough of a document to tell its language, however long it is.
+LANGUAGE_SAMPLE_CHARS = 20_000
+
+
+def _language(parsed: ParsedDocument) -> str | None:
+    """The language of the document's words: its text, else its tables' titles and cells."""
+    sample = "\n".join(p.text for p in parsed.pages)[:LANGUAGE_SAMPLE_CHARS]
+    cells = (
+        " ".join(c for c in [*t.header, *(cell for row in t.rows[:50] for cell in row)] if c) for t in parsed.tables
+    )
+    sample += "\n" + "\n".join([*(t.title for t in parsed.tables), *cells])[:LANGUAGE_SAMPLE_CHARS]
+    letters = sum(ch.isalpha() for ch in sample)
+    return detect_language(sample) if letters >= 20 else None
 
 
 def _chunk_row(

@@ -5,20 +5,23 @@ from __future__ import annotations
 
 import itertools
 import re
-import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from pathlib import Path
 from typing import Any
 
-from enterprise.documents.models import Document
+from enterprise.documents.models import STATEMENT_SECTION_PREFIX, Document
 from enterprise.finance.periods import named_years
 from enterprise.finance.questions import asked_scale
 from enterprise.ingestion.numbers import detect_scale, parse_number, writes_decimal_comma
+from enterprise.language import detect_language
+from enterprise.retrieval.glossary import Translation
 from enterprise.retrieval.hybrid import PageHit
+from enterprise.retrieval.prose_figures import figure_for
 from enterprise.retrieval.text_match import (
     QuestionTerms,
     content_terms,
+    fold_accents,
     question_terms,
     row_label,
     split_units,
@@ -38,7 +41,11 @@ _NUMERIC_QUESTION = re.compile(
     r"\b(how\s+(much|many)|what\s+(percentage|share|portion|proportion|amount|ratio|rate)|in\s+(usd|\$|eur|dollars)|"
     r"(usd|eur)\s+(millions|thousands|billions)|cu[aá]nt[oa]s?|qu[eé]\s+porcentaje|monto|importe|"
     r"revenue|sales|income|earnings|eps|assets|liabilities|equity|cash|expenditures?|capex|dividends|debt|"
-    r"margin|ratio|employees|ventas|ingresos|activos|pasivos|utilidad|deuda|empleados)\b",
+    r"margin|ratio|employees|ventas|ingresos|activos|pasivos|utilidad|deuda|empleados|"
+    # Terms, prices and limits of contracts, policies and reports, in both languages.
+    r"how\s+long|limit|l[ií]mite|price|precio|fee|tarifa|cuota|rate|tasa|term|plazo|vigencia|duration|duraci[oó]n|"
+    r"notice|preaviso|penalty|penalizaci[oó]n|allowance|dietas?|per\s+diem|salary|salario|headcount|plantilla|"
+    r"ebitda|backlog|cartera|ticket|nps|reimburs\w*|reembols\w*|budget|presupuesto|discount|descuento)\b",
     re.IGNORECASE,
 )
 _SENTENCE_NUMBER = re.compile(
@@ -73,25 +80,6 @@ class Draft:
     facts: list[dict[str, Any]] = field(default_factory=list)
 
 
-_language_lock = threading.Lock()
-
-
-@cache
-def _language_identifier() -> Any:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
-    identifier.set_languages(["en", "es"])
-    return identifier
-
-
-def detect_language(text: str) -> str:
-    """'es' or 'en': the two languages our users write in (the model ships in the package)."""
-    with _language_lock:
-        language, _ = _language_identifier().classify(text)
-    return str(language)
-
-
 # "Does it have…?", "Has it paid…?": answered by a passage, not by one of its figures.
 _YES_NO_QUESTION = re.compile(
     r"^\W*(does|did|do|has|have|had|is|was|were|are|can|could|will|would|should|"
@@ -110,6 +98,10 @@ class _Unit:
     score: float
     page_index: int
     heading: str
+    # The file's name and the section the unit sits in ("7. Confidencialidad"): where it is,
+    # which a question may name without the sentence repeating it.
+    context: str = ""
+    section: str = ""  # the heading of a contract's clause or a policy's part, shown with the unit
 
 
 def _units(terms: QuestionTerms, pages: Sequence[PageHit], language: str) -> list[_Unit]:
@@ -119,22 +111,53 @@ def _units(terms: QuestionTerms, pages: Sequence[PageHit], language: str) -> lis
             lines = passage.chunk.text.split("\n", 1)
             heading = lines[0] if passage.chunk.table_id is not None else ""
             body = lines[1] if heading and len(lines) > 1 else passage.chunk.text
+            section = _heading(passage.chunk.section)
+            context = f"{Path(page.document.filename).stem.replace('_', ' ')} {section}"
+            # A clause headed "2. Vigencia" is about the term, whatever its sentences also mention.
+            about = SECTION_WEIGHT * _section_match(terms, section, language)
             for unit in split_units(body):
                 score = unit_score(terms, unit, language)
                 if score > 0:
                     # Earlier pages won the retrieval: a small prior keeps ties in their order.
-                    found.append(_Unit(unit, score - 0.01 * index, index, heading))
+                    found.append(_Unit(unit, score + about - 0.01 * index, index, heading, context, section))
     found.sort(key=lambda u: -u.score)
     return found
 
 
-def extractive_answer(question: str, pages: Sequence[PageHit], language: str = "en", asked: str | None = None) -> Draft:
+SECTION_WEIGHT = 0.4
+_NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[ivxlc]+\.|[a-z]\))\s+", re.IGNORECASE)
+
+
+def _heading(section: str) -> str:
+    """A document's own heading ("7. Confidencialidad"); a statement's or a 10-K item's is not one to show."""
+    if not section or section.startswith(STATEMENT_SECTION_PREFIX) or section.lower().startswith(("item ", "part ")):
+        return ""
+    return section
+
+
+def _section_match(terms: QuestionTerms, section: str, language: str) -> float:
+    """The share of a heading's words (its numbering aside) that the question names."""
+    named = set(content_terms(_NUMBERING.sub("", section), language))
+    if not named:
+        return 0.0
+    return len(terms.credited(named) & named | (named & set(terms.terms))) / len(named)
+
+
+def extractive_answer(
+    question: str,
+    pages: Sequence[PageHit],
+    language: str = "en",
+    asked: str | None = None,
+    translated: Sequence[Translation] = (),
+) -> Draft:
     """`question` is what is searched for; `asked`, the question as the user wrote it (its unit
-    and whether it wants a number), when the two differ."""
+    and whether it wants a number), when the two differ; `translated`, its terms in the other
+    language, whose wording in a sentence counts as the question's own."""
     if not pages:
         return Draft(NOT_FOUND[language], None, None, [], found=False)
     texts = [p.chunk.text for page in pages for p in page.passages]
-    terms = question_terms(question, texts, language)
+    pairs = [(t.source, t.target) for t in translated]
+    terms = question_terms(question, texts, language, pairs, asked if pairs else None)
     units = _units(terms, pages, language)
     if not units or (units[0].score < MIN_MATCH and not _names_a_phrase(terms, units[0].text, language)):
         return Draft(NOT_FOUND[language], None, None, [], found=False)
@@ -143,7 +166,7 @@ def extractive_answer(question: str, pages: Sequence[PageHit], language: str = "
     order = list(range(len(pages)))
     lines = [f"{_render(u)} [{u.page_index + 1}]" for u in chosen]
     asked = asked or question
-    value, unit = _value(asked, chosen[0], terms, language) if asks_for_number(asked) else (None, None)
+    value, unit = _value(asked, chosen[0], terms, language, translated) if asks_for_number(asked) else (None, None)
     best_snippets: dict[int, str] = {}
     for u in units:
         best_snippets.setdefault(u.page_index, u.text)
@@ -177,7 +200,7 @@ def _distinct(units: list[_Unit]) -> list[_Unit]:
 
 
 def _render(unit: _Unit) -> str:
-    text = unit.text
+    text = f"{unit.section}: {unit.text}" if unit.section else unit.text
     if row_label(text) is not None and unit.heading:
         scale = detect_scale(unit.heading)
         text = f"{text.replace(' | ', '; ')}" + (f" (in {scale})" if scale else "")
@@ -189,20 +212,63 @@ def snippet(text: str) -> str:
     return flat if len(flat) <= SNIPPET_CHARS else flat[: SNIPPET_CHARS - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _value(question: str, unit: _Unit, terms: QuestionTerms, language: str) -> tuple[float | None, str | None]:
+def _value(
+    question: str, unit: _Unit, terms: QuestionTerms, language: str, translated: Sequence[Translation] = ()
+) -> tuple[float | None, str | None]:
     """The figure of the best row or sentence, only when it says all the question asks about:
     a segment row for a segment question, not the company total beside it."""
-    said = set(content_terms(f"{unit.heading} {unit.text}", language))
-    covered = sum(terms.weights[t] for t in set(terms.terms) if t in said) / terms.total_weight
+    said = set(content_terms(f"{unit.heading} {unit.text} {unit.context}", language))
+    covered = sum(terms.weights[t] for t in terms.credited(said)) / terms.total_weight
     if covered < VALUE_COVERAGE:
         return None, None
-    value, found_unit = _row_value(question, unit) if row_label(unit.text) is not None else sentence_value(unit.text)
+    if row_label(unit.text) is not None:
+        value, found_unit = _row_value(question, unit)
+    else:
+        value, found_unit = _prose_value(question, unit.text, set(terms.terms), language)
     scale = asked_scale(question)
     if value is not None and scale is not None and not (found_unit or "").endswith(scale):
         return None, None  # asked in USD millions, found a percentage or a count: not its answer
     if value is not None and scale is not None and _RELATIVE_TABLE.search(_table_words(unit)):
         return None, None  # a table of changes or of a mix holds percentages, whatever the page's scale says
     return value, found_unit
+
+
+# What the question asks for, by the kind of figure: "what percentage", "how many days".
+_ASKS_PERCENT = re.compile(r"%|\bpercent(age)?\b|\bporcentaje\b|\bporcentual\b|\btasa\b|\brate\b", re.IGNORECASE)
+_ASKS_PERIOD = re.compile(
+    r"\b(?P<unit>d[ií]as|days|meses|months|a[nñ]os|years|semanas|weeks|horas|hours)\b", re.IGNORECASE
+)
+_PERIOD_UNITS = {"d": "days", "m": "months", "a": "years", "y": "years", "s": "weeks", "w": "weeks", "h": "hours"}
+
+
+def _wanted_unit(question: str) -> Callable[[str | None], bool] | None:
+    if _ASKS_PERCENT.search(question):
+        return lambda unit: unit == "%"
+    if period := _ASKS_PERIOD.search(question):
+        wanted = _PERIOD_UNITS[fold_accents(period.group("unit"))[0]]
+        return lambda unit: unit == wanted
+    return None
+
+
+def _prose_value(question: str, sentence: str, asked: set[str], language: str) -> tuple[float | None, str | None]:
+    """The figure the sentence gives for what was asked: of several, the one whose clause holds
+    the question's words that the others do not."""
+    decimal_comma = _writes_decimal_comma(sentence)
+    figure = figure_for(
+        sentence, asked, lambda text: content_terms(text, language), decimal_comma, _wanted_unit(question)
+    )
+    return (figure.value, figure.unit) if figure else (None, None)
+
+
+def _writes_decimal_comma(sentence: str) -> bool:
+    """ "8,9 millones" and "420.000 euros" are Spanish numbers; a sentence that shows neither way
+    is read in its own language's way."""
+    numbers = re.findall(r"\d[\d.,]*\d", sentence)
+    if writes_decimal_comma(numbers):
+        return True
+    if any(re.fullmatch(r"\d+\.\d{1,2}|\d{1,3}(,\d{3})+(\.\d+)?", n) for n in numbers):
+        return False
+    return detect_language(sentence) == "es"
 
 
 def _table_words(unit: _Unit) -> str:

@@ -154,7 +154,13 @@ def _fuse(
     return passages
 
 
-def rerank(question: str, passages: list[Passage], language: str = "en") -> list[Passage]:
+def rerank(
+    question: str,
+    passages: list[Passage],
+    language: str = "en",
+    translated: Sequence[tuple[str, str]] = (),
+    original: str | None = None,
+) -> list[Passage]:
     """Reorder the best fused passages by how closely one of their sentences or rows matches the question.
 
     Reciprocal rank says that a chunk is about the question; a chunk holds a few dozen rows or
@@ -163,7 +169,7 @@ def rerank(question: str, passages: list[Passage], language: str = "en") -> list
     head, tail = passages[:RERANK_DEPTH], passages[RERANK_DEPTH:]
     if not head:
         return passages
-    terms = question_terms(question, [p.chunk.text for p in head], language)
+    terms = question_terms(question, [p.chunk.text for p in head], language, translated, original)
     top = head[0].score
     rescored = []
     for passage in head:

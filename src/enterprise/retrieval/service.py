@@ -22,9 +22,10 @@ from enterprise.finance.answers import describe
 from enterprise.finance.metrics import Fact, money_unit
 from enterprise.finance.questions import search_text
 from enterprise.finance.service import AnsweredFromFacts
+from enterprise.language import detect_language
 from enterprise.retrieval import repository
-from enterprise.retrieval.extractive import Citation, Draft, detect_language, extractive_answer, snippet
-from enterprise.retrieval.glossary import english_terms
+from enterprise.retrieval.extractive import Citation, Draft, extractive_answer, snippet
+from enterprise.retrieval.glossary import Translation, english_terms, translations
 from enterprise.retrieval.hybrid import (
     PageHit,
     best_pages,
@@ -78,6 +79,7 @@ class _Context:
     from_facts: Draft | None = None
     figures: AnsweredFromFacts | None = None  # the figures a reasoned answer rests on
     asked: str | None = None  # the question as written, for its unit and whether it wants a number
+    translated: list[Translation] = field(default_factory=list)  # its terms in the documents' other languages
 
 
 def current_month(now: datetime | None = None) -> str:
@@ -104,17 +106,20 @@ def _prepare(session: Session, runtime: EnterpriseRuntime, user: User, question:
     language = detect_language(question.text)
     allowed = searchable_documents(session, user.enterprise_id, question.filters, question.document_ids)
     whole = question.document_ids is None and question.filters == DocumentFilters()
+    # The facts and routing read English; the search reads every language the documents are in.
     wording = question.text if language == "en" else f"{question.text} {english_terms(question.text)}".strip()
+    translated = [t for into in _other_languages(allowed, language) for t in translations(question.text, into)]
     chosen = route_question(wording, allowed)
     figures = (
         _from_facts(session, user, wording, allowed, chosen) if runtime.settings.enable_financial_parsing else None
     )
     # Role-play, rounding and unit instructions are not what the question is about.
-    searched = search_text(wording)
+    searched = search_text(" ".join([question.text, *(t.target for t in translated)]))
     found = retrieve(session, runtime.dense_searcher(), user.enterprise_id, searched, allowed, whole, chosen)
     # Inside the named company's filings its name tells nothing apart: rank on the rest.
     subject = found.route.without_company(searched)
-    pages = best_pages(rerank(subject, found.passages, language), question.top_k)
+    pairs = [(t.source, t.target) for t in translated]
+    pages = best_pages(rerank(subject, found.passages, language, pairs, question.text), question.top_k)
     from_table = tables_service.answer_question(
         session,
         user.enterprise_id,
@@ -134,7 +139,13 @@ def _prepare(session: Session, runtime: EnterpriseRuntime, user: User, question:
         pages = _figure_pages(session, user, figures, pages, question.top_k)
     elif runtime.settings.enable_financial_parsing:
         pages = _with_statement_pages(session, user, wording, allowed, chosen, pages, question.top_k)
-    return _Context(language, pages, started, subject, None, figures, question.text)
+    return _Context(language, pages, started, subject, None, figures, question.text, translated)
+
+
+def _other_languages(allowed: list[Document], language: str) -> list[str]:
+    """The languages, other than the question's, that the documents are written in (English when
+    not known: filings read before languages were recorded)."""
+    return sorted({d.language or "en" for d in allowed} - {language})
 
 
 def _with_statement_pages(
@@ -283,7 +294,7 @@ def _figure_lines(context: _Context) -> list[str]:
 
 def _extractive(context: _Context) -> Draft:
     """The passages found; for a reasoned question, the figures first, no single value stated."""
-    draft = extractive_answer(context.subject, context.pages, context.language, context.asked)
+    draft = extractive_answer(context.subject, context.pages, context.language, context.asked, context.translated)
     if context.figures is None:
         return draft
     lines = _figure_lines(context)

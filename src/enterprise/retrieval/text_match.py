@@ -14,7 +14,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 import Stemmer
@@ -31,14 +31,18 @@ STOPWORDS = frozenset(
     el la los las un una unos unas de del al en y o que qué cual cuál cuales cuáles como cómo cuanto
     cuánto cuanta cuánta cuantos cuántos cuantas cuántas fue fueron es son era eran por para con sin
     sobre entre su sus se lo le les este esta estos estas ese esa año años ejercicio monto total dólares
-    millones miles según""".split()
+    millones miles según hay había habia tiene tienen tenía tenia puede pueden podrá debe deben hacer
+    cada lo esta está están estan ser sido será sera hasta desde según segun mismo misma""".split()
 )
 # Words that name the scale or frame of an answer rather than its subject; they still count
 # a little, so "total" in "Total assets" helps without outweighing "assets".
 WEAK_WORDS = frozenset(
     "total net fiscal year millions consolidated january february march april may june july august "
     "september october november december enero febrero marzo abril mayo junio julio agosto septiembre "
-    "octubre noviembre diciembre".split()
+    "octubre noviembre diciembre "
+    # When in the period, and "the company" a question asks about: they place the answer.
+    "quarter quarters trimestre first second third fourth primer segundo tercer cuarto end cierre final fin "
+    "company empresa compañía".split()
 )
 
 
@@ -75,13 +79,10 @@ def content_terms(text: str, language: str = "en") -> list[str]:
     """Stemmed words of `text` minus stop words, in order (repeats kept)."""
     kept = [w for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
     with _stem_lock:  # PyStemmer objects are not thread-safe
-        english: list[str] = _stemmer("en").stemWords(kept)
-        if language != "en":
-            return [
-                english[i] if w.isascii() else s
-                for i, (w, s) in enumerate(zip(kept, _stemmer(language).stemWords(kept), strict=True))
-            ]
-    return english
+        # In the question's language: "reservar" and "reservan" are one word to a Spanish
+        # question, whichever language the text it is compared with is in.
+        stems: list[str] = _stemmer(language).stemWords(kept)
+    return stems
 
 
 def split_units(text: str) -> list[str]:
@@ -91,12 +92,30 @@ def split_units(text: str) -> list[str]:
         block = block.strip()
         if not block:
             continue
-        lines = [line.strip() for line in block.splitlines() if line.strip()]
-        if len(lines) > 1 and (" | " in block or sum(len(line) for line in lines) / len(lines) < 60):
+        printed = [line.strip() for line in block.splitlines() if line.strip()]
+        lines = _joined_continuations(printed)
+        if len(printed) > 1 and (" | " in block or sum(len(line) for line in printed) / len(printed) < 60):
             units.extend(lines)
         else:
             units.append(" ".join(lines))
     return units
+
+
+# A line this long that stops mid-sentence was wrapped by the page, not ended by the writer.
+WRAPPED_LINE_CHARS = 60
+
+
+def _joined_continuations(lines: list[str]) -> list[str]:
+    """A line of prose wrapped mid-sentence ("…ascendía a 2,3 millones de" / "euros.") is one line:
+    the next starts in lower case and this one does not end a sentence or a table row."""
+    joined: list[str] = []
+    for line in lines:
+        previous = joined[-1] if joined else ""
+        if len(previous) >= WRAPPED_LINE_CHARS and line[:1].islower() and not previous.endswith((".", ":", ";", "|")):
+            joined[-1] = f"{joined[-1]} {line}"
+        else:
+            joined.append(line)
+    return joined
 
 
 @dataclass(frozen=True)
@@ -104,14 +123,33 @@ class QuestionTerms:
     terms: list[str]
     weights: dict[str, float]
     pairs: set[tuple[str, str]]
+    # A translated term → the question's own terms it stands for ("extranjero" → "abroad"):
+    # found in a sentence it counts for them, and it weighs nothing by itself.
+    alternatives: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @property
     def total_weight(self) -> float:
-        return sum(self.weights[t] for t in set(self.terms)) or 1.0
+        return sum(self.weights[t] for t in set(self.terms) if t not in self.alternatives) or 1.0
+
+    def credited(self, present: set[str]) -> set[str]:
+        """The question's own terms that `present` says, in its words or in a translation."""
+        own = {t for t in self.terms if t in present and t not in self.alternatives}
+        for term, sources in self.alternatives.items():
+            if term in present:
+                own |= sources
+        return own
 
 
-def question_terms(question: str, candidate_texts: Iterable[str], language: str = "en") -> QuestionTerms:
-    """The question's content words, each weighted by its rarity among `candidate_texts`."""
+def question_terms(
+    question: str,
+    candidate_texts: Iterable[str],
+    language: str = "en",
+    translated: Sequence[tuple[str, str]] = (),
+    original: str | None = None,
+) -> QuestionTerms:
+    """The question's content words, each weighted by its rarity among `candidate_texts`.
+    `translated` holds (phrase of the question, its wording in another language) pairs whose
+    wording was appended to `original`, the question as asked, to make `question`."""
     terms = content_terms(question, language)
     unique = set(terms)
     documents = [set(content_terms(t, language)) & unique for t in candidate_texts]
@@ -123,7 +161,14 @@ def question_terms(question: str, candidate_texts: Iterable[str], language: str 
         # Dates and scale words place the answer; they do not say what it is about.
         weights[term] = weight * (0.35 if term in _weak_stems() or term.isdigit() else 1.0)
     pairs = {(a, b) for a, b in itertools.pairwise(terms) if a != b}
-    return QuestionTerms(terms, weights, pairs)
+    own = set(content_terms(original, language)) if original is not None else unique
+    alternatives: dict[str, set[str]] = {}
+    for source, target in translated:
+        sources = set(content_terms(source, language)) & own
+        for term in set(content_terms(target, language)) & unique:
+            if term not in own and sources:
+                alternatives.setdefault(term, set()).update(sources)
+    return QuestionTerms(terms, weights, pairs, {t: frozenset(s) for t, s in alternatives.items()})
 
 
 def row_label(unit: str) -> str | None:
@@ -142,7 +187,7 @@ def unit_score(question: QuestionTerms, unit: str, language: str = "en") -> floa
     matched = [t for t in set(question.terms) if t in present]
     if not matched:
         return 0.0
-    coverage = sum(question.weights[t] for t in matched) / question.total_weight
+    coverage = sum(question.weights[t] for t in question.credited(present)) / question.total_weight
     label = row_label(unit)
     named_terms = content_terms(label, language) if label is not None else unit_terms
     named = set(named_terms)

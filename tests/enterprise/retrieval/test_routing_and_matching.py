@@ -7,7 +7,8 @@ import uuid
 import pytest
 
 from enterprise.finance.periods import named_years
-from enterprise.retrieval.extractive import detect_language, sentence_value
+from enterprise.language import detect_language
+from enterprise.retrieval.extractive import sentence_value
 from enterprise.retrieval.routing import DocumentProfile, route
 from enterprise.retrieval.text_match import question_terms, unit_score
 
