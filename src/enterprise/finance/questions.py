@@ -75,7 +75,8 @@ METRIC_PHRASES: list[tuple[str, str]] = [
     (r"basic (earnings per share|eps)", "eps_basic"),
     (r"earnings per share|\beps\b|utilidad por acci[oó]n", "eps_diluted"),
     (
-        r"capital expenditures?|capital spending|\bcapex\b|purchases? of property,? (plant )?(and|&) equipment|gastos de capital|inversiones de capital",
+        r"capital expenditures?|capital spending|\bcapex\b|purchases? of property,? (plant )?(and|&) equipment|gastos de capital|inversiones de capital|"
+        r"(se )?(invirti[oó]|invirtieron|inversi[oó]n(es)?|adquisici[oó]n(es)?|compras?) (en|de) propiedad(es)?,? planta y equipos?",
         "capex",
     ),
     (r"dividends?( and dividend equivalents)?( paid)?|dividendos", "dividends_paid"),
@@ -85,7 +86,7 @@ METRIC_PHRASES: list[tuple[str, str]] = [
     ),
     (r"depreciation,? (and|&) amortization|\bd&a\b|depreciaci[oó]n y amortizaci[oó]n", "depreciation_amortization"),
     (
-        r"(net )?property,? plant,? (and|&) equipment( net)?|\bpp&e\b|\bppe\b|\bppne\b|(net )?fixed assets|propiedad,? planta y equipo",
+        r"(net )?property,? plant,? (and|&) equipment( net)?|\bpp&e\b|\bppe\b|\bppne\b|(net )?fixed assets|propiedad(es)?,? planta y equipos?",
         "ppe_net",
     ),
     (r"selling,? general (and|&) administrative( expenses?)?|\bsg&a\b", "sga"),
@@ -93,8 +94,8 @@ METRIC_PHRASES: list[tuple[str, str]] = [
     (r"interest expenses?|gastos? (por|de) intereses", "interest_expense"),
     (r"total current assets|current assets|activos? corrientes?", "current_assets"),
     (r"total current liabilities|current liabilities|pasivos? corrientes?", "current_liabilities"),
-    (r"total liabilities(?! and)|pasivos? totales|pasivo total", "total_liabilities"),
-    (r"total assets|activos? totales|activo total", "total_assets"),
+    (r"total liabilities(?! and)|pasivos? totales|pasivo total|total (de |del )?pasivos?(?! y)", "total_liabilities"),
+    (r"total assets|activos? totales|activo total|total (de |del )?activos?", "total_assets"),
     (
         r"(total )?(common )?(stockholders|shareholders|shareowners)'? equity|total equity|patrimonio( neto)?|capital contable",
         "total_equity",
@@ -192,7 +193,7 @@ _HALF_YEAR = re.compile(r"\b(first half|h1|six months|first six months|26 weeks|
 _NINE_MONTHS = re.compile(r"\b(nine months|first nine months|39 weeks|nueve meses)\b", re.IGNORECASE)
 _CAGR = re.compile(r"\bcagr\b|compound(ed)? annual growth( rate)?|tasa de crecimiento anual compuesta", re.IGNORECASE)
 _AVERAGE = re.compile(r"\baverage\b|\bmean\b|promedio", re.IGNORECASE)
-_GROWTH = re.compile(r"\bgrowth\b|\bgr[eo]w\b|crecimiento|\bcreci[oó]\b", re.IGNORECASE)
+_GROWTH = re.compile(r"\bgrowth\b|\bgr[eo]w\b|crecimiento|\bcrec(i[oó]|ieron|er)\b", re.IGNORECASE)
 _CHANGE = re.compile(
     r"year[- ]over[- ]year|\byoy\b|\bchange\b|\bchanged\b|\bincrease[ds]?\b|\bdecrease[ds]?\b|\bvariaci[oó]n\b|\bcambi[oó]\b",
     re.IGNORECASE,
@@ -222,7 +223,8 @@ _NOT_PRINTED = re.compile(
 # Words that qualify a figure without changing it ("unadjusted operating income", "reported").
 _NEUTRAL_QUALIFIERS = re.compile(
     r"\b(unadjusted|reported|as reported|gaap|consolidated|amount|value|figure|the|a|an|of|from|in|on|per|company'?s?|"
-    r"year[- ]end|fiscal|year|for|its|their|el|la|los|las|de|del)\b",
+    r"year[- ]end|fiscal|year|for|its|their|el|la|los|las|de|del|al|en|por|se|su|sus|fue|es|era|cu[aá]nto|cu[aá]l|"
+    r"monto|importe|valor|cifra|a[nñ]o|ejercicio)\b",
     re.IGNORECASE,
 )
 _ABBREVIATIONS = frozenset(
@@ -881,7 +883,9 @@ def _unexplained(subject: str, target: Metric) -> int:
 # The verbs a question asks a figure with ("how much did it pay out in dividends").
 _ASKING_VERBS = re.compile(
     r"\b(did|does|do|has|have|had|was|were|pay|pays|paid|out|spend|spends|spent|report|reports|record|records|"
-    r"recorded|generate|generated|generates|earn|earned|earns|much|many|total|amount|cash)\b",
+    r"recorded|generate|generated|generates|earn|earned|earns|much|many|total|amount|cash|"
+    r"invirti[oó]|invirtieron|gast[oó]|gastaron|pag[oó]|pagaron|gener[oó]|generaron|registr[oó]|registraron|"
+    r"report[oó]|obtuvo|tuvo|alcanz[oó]|alcanzaron|fueron)\b",
     re.IGNORECASE,
 )
 

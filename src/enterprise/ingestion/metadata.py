@@ -34,7 +34,8 @@ _DOCUMENT_WORDS = frozenset(
     "ventas sales budget presupuesto estados estado financial financieros statements balance balances "
     "resultados results informe informes report reports contrato contratos contract contracts agreement "
     "politica policy policies kpi kpis metrics metricas facturas invoices nomina payroll plan forecast "
-    "prevision cuentas accounts acta minutes memo presentacion presentation datos data export".split()
+    "prevision cuentas accounts acta minutes memo presentacion presentation datos data export trimestral "
+    "anual mensual semestral quarterly monthly weekly semanal".split()
 )
 
 
@@ -82,11 +83,12 @@ def infer_metadata(first_pages_text: str, filename: str) -> InferredMetadata:
         fiscal_year = fiscal_year_of(match.group(1))
         period = " ".join(match.group(1).split())
     doc_type = _document_type(cover)
-    if company is None and doc_type != DocumentType.CONTRACT:
-        # A contract names two parties, and which is the enterprise's counterpart it does not say.
-        company = _legal_name(cover)
     if company is None:
         company = _company_from_filename(filename)
+    if company is None and doc_type != DocumentType.CONTRACT:
+        # "ventas_2024.csv" says what, not whose: the legal name at the top of it does. A
+        # contract names two parties, and which is the enterprise's counterpart it does not say.
+        company = _legal_name(cover)
     if fiscal_year is None and (years := _YEAR_IN_NAME.findall(filename)):
         fiscal_year = int(years[-1])
     return InferredMetadata(company, fiscal_year, period, doc_type)

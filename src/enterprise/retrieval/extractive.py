@@ -17,7 +17,7 @@ from enterprise.ingestion.numbers import detect_scale, parse_number, writes_deci
 from enterprise.language import detect_language
 from enterprise.retrieval.glossary import Translation
 from enterprise.retrieval.hybrid import PageHit
-from enterprise.retrieval.prose_figures import figure_for
+from enterprise.retrieval.prose_figures import figure_for, figures_in
 from enterprise.retrieval.text_match import (
     QuestionTerms,
     content_terms,
@@ -112,9 +112,12 @@ def _units(terms: QuestionTerms, pages: Sequence[PageHit], language: str) -> lis
             heading = lines[0] if passage.chunk.table_id is not None else ""
             body = lines[1] if heading and len(lines) > 1 else passage.chunk.text
             section = _heading(passage.chunk.section)
-            context = f"{Path(page.document.filename).stem.replace('_', ' ')} {section}"
+            title = Path(page.document.filename).stem.replace("_", " ")
+            context = f"{title} {section}"
             # A clause headed "2. Vigencia" is about the term, whatever its sentences also mention.
             about = SECTION_WEIGHT * _section_match(terms, section, language)
+            if page.document.file_format != "pdf":
+                about += FILE_NAME_WEIGHT * _named_share(terms, title, language)
             for unit in split_units(body):
                 score = unit_score(terms, unit, language)
                 if score > 0:
@@ -125,6 +128,15 @@ def _units(terms: QuestionTerms, pages: Sequence[PageHit], language: str) -> lis
 
 
 SECTION_WEIGHT = 0.4
+# A spreadsheet's or a contract's file name is its title ("contrato_suministro"); a filing's is
+# its company and year, which routing already reads.
+FILE_NAME_WEIGHT = 0.3
+
+
+def _has_figure(text: str) -> bool:
+    return row_label(text) is not None or bool(figures_in(text, decimal_comma=False))
+
+
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[ivxlc]+\.|[a-z]\))\s+", re.IGNORECASE)
 
 
@@ -141,6 +153,12 @@ def _section_match(terms: QuestionTerms, section: str, language: str) -> float:
     if not named:
         return 0.0
     return len(terms.credited(named) & named | (named & set(terms.terms))) / len(named)
+
+
+def _named_share(terms: QuestionTerms, text: str, language: str) -> float:
+    """The share of the question's own weight that `text` names."""
+    present = set(content_terms(text, language))
+    return sum(terms.weights[t] for t in terms.credited(present)) / terms.total_weight
 
 
 def extractive_answer(
@@ -166,7 +184,12 @@ def extractive_answer(
     order = list(range(len(pages)))
     lines = [f"{_render(u)} [{u.page_index + 1}]" for u in chosen]
     asked = asked or question
-    value, unit = _value(asked, chosen[0], terms, language, translated) if asks_for_number(asked) else (None, None)
+    value, unit = (None, None)
+    if asks_for_number(asked):
+        # A heading above the figure ("Informe trimestral - segundo trimestre") may rank first:
+        # the figure is in the best unit that has one.
+        figured = next((u for u in chosen if _has_figure(u.text)), chosen[0])
+        value, unit = _value(asked, figured, terms, language, translated)
     best_snippets: dict[int, str] = {}
     for u in units:
         best_snippets.setdefault(u.page_index, u.text)

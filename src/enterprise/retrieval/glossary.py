@@ -294,6 +294,16 @@ def translations(question: str, into: str) -> list[Translation]:
     return found
 
 
+_FINANCE_ORDER = sorted(SPANISH_TO_ENGLISH, key=len, reverse=True)
+
+
 def english_terms(question: str) -> str:
-    """The English wording of the Spanish terms in `question`, or '' when none is there."""
-    return " ".join(t.target for t in translations(question, "en"))
+    """The English wording of the Spanish financial terms in `question` ("pasivos totales" → "total
+    liabilities"), or '' when none is there: what the statements' line items and the facts read."""
+    remaining = f" {' '.join(re.findall(r'[a-z0-9]+', fold_accents(question)))} "
+    found: list[str] = []
+    for phrase in _FINANCE_ORDER:
+        if f" {phrase} " in remaining:
+            found.append(SPANISH_TO_ENGLISH[phrase])
+            remaining = remaining.replace(f" {phrase} ", " | ")
+    return " ".join(found)

@@ -70,8 +70,24 @@ class Figure:
     end: int
 
 
+# "kpis › tasa retencion clientes pct: 87.5": a field whose name gives its value's unit.
+_FIELD = re.compile(r"^(?P<key>[^:]{1,200}):\s*(?P<value>-?\d[\d.,]*)\s*$")
+_KEY_UNITS = [
+    ("%", re.compile(r"\b(pct|percent(age)?|porcentaje|tasa|rate|ratio %)\b|%", re.IGNORECASE)),
+    ("EUR", re.compile(r"\b(eur|euros?)\b|€", re.IGNORECASE)),
+    ("USD", re.compile(r"\b(usd|dollars?|d[oó]lares)\b|\$", re.IGNORECASE)),
+    ("days", re.compile(r"\b(d[ií]as|days)\b", re.IGNORECASE)),
+    ("months", re.compile(r"\b(meses|months)\b", re.IGNORECASE)),
+]
+
+
 def figures_in(sentence: str, decimal_comma: bool) -> list[Figure]:
     """Every figure of a sentence with its unit; years and the numbers of dates are not figures."""
+    if field := _FIELD.match(sentence.strip()):
+        value = parse_number(field.group("value"), decimal_comma)
+        unit = next((u for u, pattern in _KEY_UNITS if pattern.search(field.group("key"))), None)
+        start = sentence.index(field.group("value"))
+        return [] if value is None else [Figure(value, unit, start, start + len(field.group("value")))]
     blanked = _DATE.sub(lambda m: " " * len(m.group(0)), sentence)
     found: list[Figure] = []
     for match in _FIGURE.finditer(blanked):
@@ -169,9 +185,21 @@ _QUALIFIER = re.compile(
 )
 
 
+# "…de 24 meses, prorrogable por periodos de 12 meses": a clause that extends or excepts the figure before it.
+_EXTENSION = re.compile(
+    r"^\s*(prorrogables?|renovables?|ampliables?|extensibles?|renewable|extendable|extendible|salvo|excepto|"
+    r"except|unless|renewed|extended)\b",
+    re.IGNORECASE,
+)
+
+
 def _qualifies(sentence: str, figure: Figure) -> bool:
-    """A cap or floor on another figure of the sentence: "hasta un máximo del 10 %", "up to $5"."""
-    return bool(_QUALIFIER.search(sentence[max(0, figure.start - 40) : figure.start]))
+    """A cap, floor or extension of another figure of the sentence: "hasta un máximo del 10 %",
+    "up to $5", "prorrogable por periodos de 12 meses"."""
+    if _QUALIFIER.search(sentence[max(0, figure.start - 40) : figure.start]):
+        return True
+    clause = next(((a, b) for a, b in clauses(sentence) if a <= figure.start < b), None)
+    return clause is not None and bool(_EXTENSION.match(sentence[clause[0] : figure.start]))
 
 
 _FIGURE_WORDS = re.compile(

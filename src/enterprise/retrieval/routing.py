@@ -169,7 +169,8 @@ def route(question: str, profiles: Sequence[DocumentProfile]) -> Route:
         said.update(w.lower() for w in re.findall(r"\b[A-Z]{3,5}\b", question) if named)
     named = _with_same_company(named, profiles)
     if not named:
-        companies = {(p.company or "").lower() for p in profiles}
+        # A document of no company (a contract, a policy) is not another company's.
+        companies = {(p.company or "").lower() for p in profiles} - {""}
         # One company's own library ("our 2019 report"): the year alone decides.
         pool = list(profiles) if len(companies) == 1 else []
     else:
@@ -177,6 +178,9 @@ def route(question: str, profiles: Sequence[DocumentProfile]) -> Route:
     if not pool:
         return _latest_year_only(profiles, years)
     chosen = _covering_years(pool, years) if years else pool
+    if years and chosen:
+        # A document of unknown year (a KPI export, a policy) may be about the year named.
+        chosen += [p for p in pool if p.fiscal_year is None and p not in chosen]
     company = named[0].company if named else None
     company_words = frozenset(said)
     if len(chosen) == len(profiles):
@@ -188,6 +192,7 @@ def _latest_year_only(profiles: Sequence[DocumentProfile], years: list[int]) -> 
     """No company named: a question about the latest year it names ("between FY2023 and Q2 of
     FY2024") is about the filings of that year, whoever filed them; with none, all documents."""
     latest = [p for p in profiles if years and p.fiscal_year == max(years)]
+    latest += [p for p in profiles if latest and p.fiscal_year is None]
     if not latest or len(latest) == len(profiles):
         return Route(None, None, years)
     return Route([p.id for p in latest], None, years)

@@ -32,7 +32,8 @@ STOPWORDS = frozenset(
     cuánto cuanta cuánta cuantos cuántos cuantas cuántas fue fueron es son era eran por para con sin
     sobre entre su sus se lo le les este esta estos estas ese esa año años ejercicio monto total dólares
     millones miles según hay había habia tiene tienen tenía tenia puede pueden podrá debe deben hacer
-    cada lo esta está están estan ser sido será sera hasta desde según segun mismo misma""".split()
+    cada lo esta está están estan ser sido será sera hasta desde según segun mismo misma
+    company companies empresa compañía compania end""".split()
 )
 # Words that name the scale or frame of an answer rather than its subject; they still count
 # a little, so "total" in "Total assets" helps without outweighing "assets".
@@ -101,18 +102,26 @@ def split_units(text: str) -> list[str]:
     return units
 
 
-# A line this long that stops mid-sentence was wrapped by the page, not ended by the writer.
-WRAPPED_LINE_CHARS = 60
+# A line of this many words that ends in a figure is prose ("…ascendía a 2,3"), not a statement row.
+PROSE_WORDS = 6
+# "key: value" lines (a JSON document's paths, a form's fields) each stand alone.
+_KEY_VALUE = re.compile(r"^[^:.]{1,120}:\s")
 
 
 def _joined_continuations(lines: list[str]) -> list[str]:
     """A line of prose wrapped mid-sentence ("…ascendía a 2,3 millones de" / "euros.") is one line:
-    the next starts in lower case and this one does not end a sentence or a table row."""
+    the next starts in lower case and this one ends in a word, not a sentence, a row or a field."""
     joined: list[str] = []
     for line in lines:
         previous = joined[-1] if joined else ""
-        if len(previous) >= WRAPPED_LINE_CHARS and line[:1].islower() and not previous.endswith((".", ":", ";", "|")):
-            joined[-1] = f"{joined[-1]} {line}"
+        if (
+            (previous[-1:].isalpha() or (previous[-1:].isdigit() and len(previous.split()) >= PROSE_WORDS))
+            and line[:1].islower()
+            and " | " not in previous
+            and not _KEY_VALUE.match(previous)
+            and not _KEY_VALUE.match(line)
+        ):
+            joined[-1] = f"{previous} {line}"
         else:
             joined.append(line)
     return joined
