@@ -911,6 +911,16 @@ def named_metrics(question: str) -> list[str]:
     return found
 
 
+def spelled_out(question: str) -> list[tuple[str, str]]:
+    """The abbreviations of the question with the words filings print for them ("EBITDA" →
+    "operating income depreciation and amortization")."""
+    return [
+        (short, full)
+        for short, full in SPELLED_OUT.items()
+        if re.search(rf"(?<![\w&]){re.escape(short)}(?![\w&])", question, re.I)
+    ]
+
+
 def search_text(question: str) -> str:
     """The words worth searching for: the asking sentence and the definitions it gives, with
     the names of the statements it points to, but not its role-play, rounding or unit
@@ -920,12 +930,7 @@ def search_text(question: str) -> str:
     asking = re.sub(r"\((?:[^()]*?)\)", lambda m: " " if _is_instruction(m.group(0)) else m.group(0), asking)
     imperative = [s for s in others if _IMPERATIVE.match(s)]
     parts = [asking, *imperative, *definitions.values(), *sorted(statements)]
-    spelled = [
-        full
-        for short, full in SPELLED_OUT.items()
-        if re.search(rf"(?<![\w&]){re.escape(short)}(?![\w&])", question, re.I)
-    ]
-    parts += spelled
+    parts += [full for _, full in spelled_out(question)]
     # "FY2022", "FY22": filings print the year alone; the notation would be a rare, heavy search term.
     text = _FY_NOTATION.sub(lambda m: _full_year(m.group(1)), " ".join(p for p in parts if p))
     return text if len(text) >= MIN_SEARCH_CHARS else _clean(question)

@@ -152,7 +152,7 @@ def _section_match(terms: QuestionTerms, section: str, language: str) -> float:
     named = set(content_terms(_NUMBERING.sub("", section), language))
     if not named:
         return 0.0
-    return len(terms.credited(named) & named | (named & set(terms.terms))) / len(named)
+    return len(terms.matching(named)) / len(named)
 
 
 def _named_share(terms: QuestionTerms, text: str, language: str) -> float:
@@ -167,6 +167,7 @@ def extractive_answer(
     language: str = "en",
     asked: str | None = None,
     translated: Sequence[Translation] = (),
+    spelled: Sequence[tuple[str, str]] = (),
 ) -> Draft:
     """`question` is what is searched for; `asked`, the question as the user wrote it (its unit
     and whether it wants a number), when the two differ; `translated`, its terms in the other
@@ -174,7 +175,7 @@ def extractive_answer(
     if not pages:
         return Draft(NOT_FOUND[language], None, None, [], found=False)
     texts = [p.chunk.text for page in pages for p in page.passages]
-    pairs = [(t.source, t.target) for t in translated]
+    pairs = [(t.source, t.target) for t in translated] + list(spelled)
     terms = question_terms(question, texts, language, pairs, asked if pairs else None)
     units = _units(terms, pages, language)
     if not units or (units[0].score < MIN_MATCH and not _names_a_phrase(terms, units[0].text, language)):

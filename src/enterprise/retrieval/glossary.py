@@ -260,7 +260,16 @@ BUSINESS_TERMS: list[tuple[str, str]] = [
 @dataclass(frozen=True)
 class Translation:
     source: str  # the phrase as the question words it (folded)
-    target: str  # its wording in the other language
+    target: str  # its wordings in the other language, split by "|"
+
+    @property
+    def wordings(self) -> list[str]:
+        return self.target.split("|")
+
+    @property
+    def text(self) -> str:
+        """Every wording, for a search."""
+        return " ".join(self.wordings)
 
 
 def _index(pairs: list[tuple[str, str]]) -> dict[str, str]:
@@ -270,9 +279,7 @@ def _index(pairs: list[tuple[str, str]]) -> dict[str, str]:
     return found
 
 
-_TO_ENGLISH = _index(
-    [*SPANISH_TO_ENGLISH.items(), *((fold_accents(es), " ".join(en.split("|"))) for es, en in BUSINESS_TERMS)]
-)
+_TO_ENGLISH = _index([*SPANISH_TO_ENGLISH.items(), *((fold_accents(es), en) for es, en in BUSINESS_TERMS)])
 _TO_SPANISH = _index(
     [(alternative, es) for es, en in BUSINESS_TERMS for alternative in en.split("|")]
     + [(en, es) for es, en in SPANISH_TO_ENGLISH.items() if " " not in en or len(en.split()) <= 3]
@@ -291,6 +298,12 @@ def translations(question: str, into: str) -> list[Translation]:
         if f" {phrase} " in remaining:
             found.append(Translation(phrase, dictionary[phrase]))
             remaining = remaining.replace(f" {phrase} ", " | ")
+    # A phrase's words alone too: "payment term" is "plazo de pago", and a contract may say
+    # "pagará … en un plazo de 60 días".
+    for translation in list(found):
+        for word in translation.source.split():
+            if word != translation.source and word in dictionary:
+                found.append(Translation(word, dictionary[word]))
     return found
 
 

@@ -20,7 +20,7 @@ from enterprise.documents.repository import DocumentFilters
 from enterprise.finance import service as finance_service
 from enterprise.finance.answers import describe
 from enterprise.finance.metrics import Fact, money_unit
-from enterprise.finance.questions import search_text
+from enterprise.finance.questions import search_text, spelled_out
 from enterprise.finance.service import AnsweredFromFacts
 from enterprise.language import detect_language
 from enterprise.retrieval import repository
@@ -80,6 +80,7 @@ class _Context:
     figures: AnsweredFromFacts | None = None  # the figures a reasoned answer rests on
     asked: str | None = None  # the question as written, for its unit and whether it wants a number
     translated: list[Translation] = field(default_factory=list)  # its terms in the documents' other languages
+    spelled: list[tuple[str, str]] = field(default_factory=list)  # its abbreviations spelled out
 
 
 def current_month(now: datetime | None = None) -> str:
@@ -114,11 +115,12 @@ def _prepare(session: Session, runtime: EnterpriseRuntime, user: User, question:
         _from_facts(session, user, wording, allowed, chosen) if runtime.settings.enable_financial_parsing else None
     )
     # Role-play, rounding and unit instructions are not what the question is about.
-    searched = search_text(" ".join([question.text, *(t.target for t in translated)]))
+    searched = search_text(" ".join([question.text, *(t.text for t in translated)]))
     found = retrieve(session, runtime.dense_searcher(), user.enterprise_id, searched, allowed, whole, chosen)
     # Inside the named company's filings its name tells nothing apart: rank on the rest.
     subject = found.route.without_company(searched)
-    pairs = [(t.source, t.target) for t in translated]
+    # Translations and spelled-out abbreviations are other wordings of the question's own terms.
+    pairs = [(t.source, t.target) for t in translated] + spelled_out(question.text)
     pages = best_pages(rerank(subject, found.passages, language, pairs, question.text), question.top_k)
     from_table = tables_service.answer_question(
         session,
@@ -139,7 +141,9 @@ def _prepare(session: Session, runtime: EnterpriseRuntime, user: User, question:
         pages = _figure_pages(session, user, figures, pages, question.top_k)
     elif runtime.settings.enable_financial_parsing:
         pages = _with_statement_pages(session, user, wording, allowed, chosen, pages, question.top_k)
-    return _Context(language, pages, started, subject, None, figures, question.text, translated)
+    return _Context(
+        language, pages, started, subject, None, figures, question.text, translated, spelled_out(question.text)
+    )
 
 
 def _other_languages(allowed: list[Document], language: str) -> list[str]:
@@ -294,7 +298,9 @@ def _figure_lines(context: _Context) -> list[str]:
 
 def _extractive(context: _Context) -> Draft:
     """The passages found; for a reasoned question, the figures first, no single value stated."""
-    draft = extractive_answer(context.subject, context.pages, context.language, context.asked, context.translated)
+    draft = extractive_answer(
+        context.subject, context.pages, context.language, context.asked, context.translated, context.spelled
+    )
     if context.figures is None:
         return draft
     lines = _figure_lines(context)

@@ -21,8 +21,16 @@ import Stemmer
 
 _WORD = re.compile(r"[^\W_]+(?:[.,'’][^\W_]+)*", re.UNICODE)
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(\"“¿¡])|\n{2,}")
+
+
+def _folded(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+
+
+# Folded as words are ("qué" is "que").
 STOPWORDS = frozenset(
-    """a about above after all also an and any are as at be been being both but by can could did do does
+    _folded(w)
+    for w in """a about above after all also an and any are as at be been being both but by can could did do does
     during each for from had has have how in into is it its may more most much not of on or other our per
     should so some such than that the their them then there these they this those through to under until
     up was we were what when where which while who whom why will with would you your many based using
@@ -43,6 +51,7 @@ WEAK_WORDS = frozenset(
     "octubre noviembre diciembre "
     # When in the period, and "the company" a question asks about: they place the answer.
     "quarter quarters trimestre first second third fourth primer segundo tercer cuarto end cierre final fin "
+    "q1 q2 q3 q4 "
     "company empresa compañía".split()
 )
 
@@ -61,19 +70,33 @@ _stem_lock = threading.Lock()
 
 @cache
 def _weak_stems() -> frozenset[str]:
-    return frozenset(_stemmer("en").stemWords(sorted(WEAK_WORDS))) | frozenset(
-        _stemmer("es").stemWords(sorted(WEAK_WORDS))
-    )
+    folded = sorted({_folded(w) for w in WEAK_WORDS})
+    return frozenset(_stemmer("en").stemWords(folded)) | frozenset(_stemmer("es").stemWords(folded))
 
 
 def fold_accents(text: str) -> str:
     """Lower case without accents: 'Cuánto' and 'cuanto' are one word to a question."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _folded(text)
+
+
+# One word for a quarter however it is written: "second quarter", "segundo trimestre", "Q2",
+# "2T 2024" and a file's "2T2024" are all "q2".
+_ORDINAL_QUARTER = re.compile(
+    r"\b(first|second|third|fourth|primer|segundo|tercer|cuarto|1er|2do|3er|4to)\s+(quarter|trimestre)\b", re.IGNORECASE
+)
+_QUARTER_CODE = re.compile(r"(?<![^\W\d_])(?:([1-4])\s?[tq]|[tq]([1-4]))(?=\b|(?:19|20)\d\d\b)", re.IGNORECASE)
+_QUARTER_NUMBER = {"first": 1, "primer": 1, "1er": 1, "second": 2, "segundo": 2, "2do": 2}
+_QUARTER_NUMBER |= {"third": 3, "tercer": 3, "3er": 3, "fourth": 4, "cuarto": 4, "4to": 4}
+
+
+def _quarters(text: str) -> str:
+    text = _ORDINAL_QUARTER.sub(lambda m: f" q{_QUARTER_NUMBER[m.group(1).lower()]} ", text)
+    return _QUARTER_CODE.sub(lambda m: f" q{m.group(1) or m.group(2)} ", text)
 
 
 def words(text: str) -> list[str]:
-    return [w.lower().replace("’", "'").removesuffix("'s") for w in _WORD.findall(text)]
+    """Lower-case words without accents: "retención" in a sentence is "retencion" in a JSON key."""
+    return [w.replace("’", "'").removesuffix("'s") for w in _WORD.findall(fold_accents(_quarters(text)))]
 
 
 def content_terms(text: str, language: str = "en") -> list[str]:
@@ -132,21 +155,31 @@ class QuestionTerms:
     terms: list[str]
     weights: dict[str, float]
     pairs: set[tuple[str, str]]
-    # A translated term → the question's own terms it stands for ("extranjero" → "abroad"):
-    # found in a sentence it counts for them, and it weighs nothing by itself.
-    alternatives: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Another wording of some of the question's own terms (a translation, an abbreviation spelled
+    # out) → those terms: found whole in a sentence it counts for them; its words weigh nothing
+    # by themselves.
+    alternatives: list[tuple[frozenset[str], frozenset[str]]] = field(default_factory=list)
+    borrowed: frozenset[str] = frozenset()  # the terms that only the alternatives bring
 
     @property
     def total_weight(self) -> float:
-        return sum(self.weights[t] for t in set(self.terms) if t not in self.alternatives) or 1.0
+        return sum(self.weights[t] for t in set(self.terms) if t not in self.borrowed) or 1.0
 
     def credited(self, present: set[str]) -> set[str]:
-        """The question's own terms that `present` says, in its words or in a translation."""
-        own = {t for t in self.terms if t in present and t not in self.alternatives}
-        for term, sources in self.alternatives.items():
-            if term in present:
+        """The question's own terms that `present` says, in its words or in another wording."""
+        own = {t for t in self.terms if t in present and t not in self.borrowed}
+        for wording, sources in self.alternatives:
+            if wording <= present:
                 own |= sources
         return own
+
+    def matching(self, present: set[str]) -> set[str]:
+        """The terms of `present` that say something of the question, in its words or another wording."""
+        found = {t for t in present if t in self.weights and t not in self.borrowed}
+        for wording, _ in self.alternatives:
+            if wording <= present:
+                found |= wording
+        return found
 
 
 def question_terms(
@@ -171,13 +204,15 @@ def question_terms(
         weights[term] = weight * (0.35 if term in _weak_stems() or term.isdigit() else 1.0)
     pairs = {(a, b) for a, b in itertools.pairwise(terms) if a != b}
     own = set(content_terms(original, language)) if original is not None else unique
-    alternatives: dict[str, set[str]] = {}
+    alternatives: list[tuple[frozenset[str], frozenset[str]]] = []
     for source, target in translated:
-        sources = set(content_terms(source, language)) & own
-        for term in set(content_terms(target, language)) & unique:
-            if term not in own and sources:
-                alternatives.setdefault(term, set()).update(sources)
-    return QuestionTerms(terms, weights, pairs, {t: frozenset(s) for t, s in alternatives.items()})
+        sources = frozenset(content_terms(source, language)) & own
+        for wording in target.split("|"):
+            found = frozenset(content_terms(wording, language))
+            if sources and found and not found <= own:
+                alternatives.append((found, sources))
+    borrowed = frozenset(t for wording, _ in alternatives for t in wording) - own
+    return QuestionTerms(terms, weights, pairs, alternatives, borrowed)
 
 
 def row_label(unit: str) -> str | None:
@@ -193,7 +228,7 @@ def unit_score(question: QuestionTerms, unit: str, language: str = "en") -> floa
     if not unit_terms:
         return 0.0
     present = set(unit_terms)
-    matched = [t for t in set(question.terms) if t in present]
+    matched = question.matching(present)
     if not matched:
         return 0.0
     coverage = sum(question.weights[t] for t in question.credited(present)) / question.total_weight
