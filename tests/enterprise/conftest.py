@@ -79,3 +79,32 @@ def apple_10k(enterprise_api: EnterpriseApi, job_worker: None) -> tuple[Enterpri
     seen = [wait_for_document(enterprise_api, token, document_id, until=("processing", "ready", "failed"))]
     seen.append(wait_for_document(enterprise_api, token, document_id, until=("ready", "failed"), timeout=600))
     return enterprise_api, token, seen[-1], seen
+
+
+@dataclass
+class BusinessLibrary:
+    """A small Spanish company's documents, uploaded once per session and ready."""
+
+    api: EnterpriseApi
+    token: str
+    documents: dict[str, dict[str, Any]]
+
+
+@pytest.fixture(scope="session")
+def business_library(enterprise_api: EnterpriseApi, job_worker: None) -> BusinessLibrary:
+    from tests.business_questions import BUSINESS, DOCUMENTS
+
+    account = make_enterprise(enterprise_api.settings, "comercial-iberia")
+    token = enterprise_token(enterprise_api.client, enterprise_api.prefix, account.admin_email)
+    ids = {}
+    for name in DOCUMENTS:
+        with (BUSINESS / name).open("rb") as handle:
+            response = enterprise_api.client.post(
+                enterprise_api.url("/documents"), files={"file": (name, handle)}, headers=bearer(token)
+            )
+        assert response.status_code == 202, response.text
+        ids[name] = response.json()["id"]
+    documents = {name: wait_for_document(enterprise_api, token, i) for name, i in ids.items()}
+    failed = {name: d["error"] for name, d in documents.items() if d["status"] != "ready"}
+    assert not failed, failed
+    return BusinessLibrary(enterprise_api, token, documents)

@@ -112,10 +112,12 @@ def test_latin1_csv_with_semicolons(enterprise_api: EnterpriseApi, token: str) -
     assert "Región: México" in search(enterprise_api, token, "México ventas")[0]["snippet"]
 
 
-def test_json_is_flattened_to_paths(enterprise_api: EnterpriseApi, token: str) -> None:
+def test_json_is_flattened_to_key_paths_in_words(enterprise_api: EnterpriseApi, token: str) -> None:
     document = ingest(enterprise_api, token, "kpis.json")
     assert document["status"] == "ready", document["error"]
-    assert "kpis.arr_usd: 1250000" in search(enterprise_api, token, "arr_usd")[0]["snippet"]
+    # "arr_usd" is searchable as the words it is made of; list items are numbered from 1.
+    assert "kpis › arr usd: 1250000" in search(enterprise_api, token, "arr usd")[0]["snippet"]
+    assert "kpis › customers › [1] › seats: 40" in search(enterprise_api, token, "customers seats")[0]["snippet"]
 
 
 @pytest.mark.parametrize(

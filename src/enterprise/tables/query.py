@@ -320,10 +320,13 @@ def _period_rows(table: DataTable, rows: list[int], period: str) -> list[int]:
 
 
 def _period_column(table: DataTable, groups: list[tuple[str, list[int]]]) -> Column:
-    """The label column that holds periods: where the filter is said to apply."""
-    for column in table.label_columns:
-        if any(_PERIOD.match(w) for i in groups[0][1] for w in table.cell_words[i][column.index]):
-            return column
+    """The label column that holds the periods: the one that names them ("2T 2024" for Q2), else
+    the one they are made of (the months of a quarter)."""
+    period, rows = groups[0]
+    for named in (lambda w: w == period, lambda w: bool(_PERIOD.match(w))):
+        for column in table.label_columns:
+            if any(named(w) for i in rows for w in table.cell_words[i][column.index]):
+                return column
     return table.label_columns[0]
 
 
