@@ -20,7 +20,7 @@ from enterprise.documents.repository import DocumentFilters
 from enterprise.finance import service as finance_service
 from enterprise.finance.answers import describe
 from enterprise.finance.metrics import Fact, money_unit
-from enterprise.finance.questions import search_text, spelled_out
+from enterprise.finance.questions import parse_question, search_text, spelled_out
 from enterprise.finance.service import AnsweredFromFacts
 from enterprise.language import detect_language
 from enterprise.retrieval import repository
@@ -107,12 +107,16 @@ def _prepare(session: Session, runtime: EnterpriseRuntime, user: User, question:
     language = detect_language(question.text)
     allowed = searchable_documents(session, user.enterprise_id, question.filters, question.document_ids)
     whole = question.document_ids is None and question.filters == DocumentFilters()
-    # The facts and routing read English; the search reads every language the documents are in.
+    # Routing reads the question with its financial terms in English too (filings are in English);
+    # the facts read it as asked when they understand it, and the search in every language the
+    # documents are written in.
     wording = question.text if language == "en" else f"{question.text} {english_terms(question.text)}".strip()
     translated = [t for into in _other_languages(allowed, language) for t in translations(question.text, into)]
     chosen = route_question(wording, allowed)
     figures = (
-        _from_facts(session, user, wording, allowed, chosen) if runtime.settings.enable_financial_parsing else None
+        _from_facts(session, user, _facts_wording(question.text, wording, chosen), allowed, chosen)
+        if runtime.settings.enable_financial_parsing
+        else None
     )
     # Role-play, rounding and unit instructions are not what the question is about.
     searched = search_text(" ".join([question.text, *(t.text for t in translated)]))
@@ -144,6 +148,14 @@ def _prepare(session: Session, runtime: EnterpriseRuntime, user: User, question:
     return _Context(
         language, pages, started, subject, None, figures, question.text, translated, spelled_out(question.text)
     )
+
+
+def _facts_wording(asked: str, wording: str, chosen: Route) -> str:
+    """The question as asked when the facts' parser reads a figure in it ("margen bruto porcentual");
+    else with its terms in English ("pasivos totales" → "total liabilities")."""
+    if asked == wording or parse_question(asked, chosen.company_words).target is not None:
+        return asked
+    return wording
 
 
 def _other_languages(allowed: list[Document], language: str) -> list[str]:
