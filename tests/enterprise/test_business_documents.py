@@ -85,3 +85,14 @@ def test_another_enterprise_gets_nothing_from_these_tables(business_library: Bus
     assert answer["value"] is None
     assert answer["citations"] == []
     assert answer["found"] is False
+
+
+def test_full_text_search_stems_a_spanish_document_in_spanish(business_library: BusinessLibrary) -> None:
+    api = business_library.api
+    # The policy says "Los vuelos se reservan"; Spanish stemming makes "reservar" the same word.
+    response = api.client.get(api.url("/search"), params={"q": "reservar"}, headers=bearer(business_library.token))
+    assert response.status_code == 200, response.text
+    hits = response.json()
+    assert hits, "no hit for a Spanish inflection"
+    assert hits[0]["filename"] == "politica_viajes.txt"
+    assert "reservan" in hits[0]["snippet"]

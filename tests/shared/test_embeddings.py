@@ -83,3 +83,23 @@ def test_collection_refuses_another_models_vectors() -> None:
     with pytest.raises(EmbeddingModelMismatchError, match="re-index"):
         model_collection(client, name, _OtherModel())
     client.delete_collection(name)
+
+
+def test_the_multilingual_model_matches_a_question_to_its_answer_across_languages() -> None:
+    from shared.embeddings import MULTILINGUAL_MODEL
+
+    embedder = get_embedder(Settings(embedding_model=MULTILINGUAL_MODEL))
+    passages = [
+        "El límite de hotel es de 150 euros por noche en ciudades nacionales y 220 euros en el extranjero.",
+        "Las partes se someten a los juzgados y tribunales de Valencia.",
+        "Net sales increased 2% compared with the previous year, driven by Services.",
+    ]
+    vectors = np.array(embedder.embed_documents(passages))
+    assert vectors.shape == (3, embedder.dimension)
+    for question, expected in [
+        ("What is the hotel limit per night abroad?", 0),  # English question, Spanish passage
+        ("¿Qué tribunales tienen jurisdicción?", 1),
+        ("¿Cuánto crecieron las ventas netas?", 2),  # Spanish question, English passage
+    ]:
+        scores = vectors @ np.array(embedder.embed_query(question))
+        assert int(np.argmax(scores)) == expected, (question, scores)

@@ -90,6 +90,8 @@ class Chunk(TenantOwned, EnterpriseBase):
     kind: Mapped[ChunkKind] = mapped_column(string_enum(ChunkKind, "chunk_kind"))
     text: Mapped[str] = mapped_column(Text)
     table_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
+    # Its document's language: PostgreSQL's full-text index stems it in that language.
+    language: Mapped[str | None] = mapped_column(String(2), nullable=True)
 
 
 class ExtractedTable(TenantOwned, EnterpriseBase):

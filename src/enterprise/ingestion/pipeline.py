@@ -248,6 +248,7 @@ def _chunk_row(
         "kind": kind,
         "text": text,
         "table_id": table_id,
+        "language": document.language,
         "created_at": now,
         "updated_at": now,
     }

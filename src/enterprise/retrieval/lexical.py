@@ -50,16 +50,20 @@ def _postgres(
 ) -> list[LexicalHit]:
     # Any term may match (a long question must not require every word); a chunk ranks by how
     # many distinct terms it holds, then by cover density, and the whole question printed as a
-    # phrase (a line item as the filing words it) goes first.
+    # phrase (a line item as the filing words it) goes first. Each chunk is stemmed in its
+    # document's language, so each term is looked up stemmed both ways.
     document_filter = "AND c.document_id IN :document_ids" if document_ids is not None else ""
     statement = text(
         f"""
         WITH useful AS (
-            SELECT tq FROM (SELECT plainto_tsquery('english', t) AS tq FROM unnest(CAST(:terms AS text[])) AS t) x
+            SELECT tq FROM (
+                SELECT plainto_tsquery('english', t) || plainto_tsquery('spanish', t) AS tq
+                FROM unnest(CAST(:terms AS text[])) AS t
+            ) x
             WHERE numnode(tq) > 0
         ), q AS (
             SELECT (SELECT string_agg(tq::text, ' | ') FROM useful)::tsquery AS query,
-                   phraseto_tsquery('english', :phrase) AS phrase
+                   phraseto_tsquery('english', :phrase) || phraseto_tsquery('spanish', :phrase) AS phrase
         )
         SELECT c.id,
                (SELECT count(*) FROM useful u WHERE c.search_vector @@ u.tq)

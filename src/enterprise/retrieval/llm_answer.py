@@ -17,6 +17,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, Huma
 
 from enterprise.retrieval.extractive import NOT_FOUND, Citation, Draft, asks_for_number, sentence_value, snippet
 from enterprise.retrieval.hybrid import PageHit
+from enterprise.retrieval.text_match import content_terms
 
 NOT_FOUND_REPLY = "NOT_FOUND"
 SOURCE_CHARS = 2400
@@ -128,8 +129,25 @@ def checked_draft(question: str, text: str, pages: Sequence[PageHit], language: 
         )
         for n in order
     ]
-    value, unit = sentence_value(_MARKER.sub("", answer)) if asks_for_number(question) else (None, None)
+    plain = _MARKER.sub("", answer)
+    value, unit = (None, None)
+    if asks_for_number(question) and _says_what_was_asked(question, plain, language):
+        value, unit = sentence_value(plain)
     return Draft(answer, value, unit, citations, found=True)
+
+
+# The model's figure is stated as the answer's value only when its sentence names at least this
+# share of what the question asks about: a reply about delivery times to a question about
+# penalties keeps its words, not a value.
+MODEL_VALUE_COVERAGE = 0.5
+
+
+def _says_what_was_asked(question: str, answer: str, language: str) -> bool:
+    asked = set(content_terms(question, language))
+    if not asked:
+        return False
+    said = set(content_terms(answer, language))
+    return len(asked & said) / len(asked) >= MODEL_VALUE_COVERAGE
 
 
 def _is_claim(sentence: str) -> bool:
