@@ -61,6 +61,15 @@ def detect_scale(text: str) -> str | None:
     return (match.group(1) or match.group(2)).lower()
 
 
+def scale_currency(text: str) -> str | None:
+    """The currency a scale phrase names ("(en miles de euros)", "in millions of euros"): a
+    statement page's own words for its unit, not a currency its text happens to mention."""
+    match = _SCALE.search(text)
+    if match is None:
+        return None
+    return detect_currency(text[match.start() : match.end() + 30].split("\n")[0])
+
+
 def detect_currency(text: str) -> str | None:
     """The ISO code of the currency a title or heading names ("(en miles de euros)" is EUR)."""
     for code, pattern in _CURRENCIES:
@@ -97,9 +106,15 @@ def _column_decimal_comma(rows: list[list[str]], table_comma: bool) -> list[bool
     return formats
 
 
-def parse_row_numbers(rows: list[list[str]], skip_first: bool = True) -> list[list[float | None]]:
-    """Every cell of a table's rows as a number (or None), in each column's own number format."""
-    comma = writes_decimal_comma(cell for row in rows for cell in (row[1:] if skip_first else row))
+def parse_row_numbers(
+    rows: list[list[str]], skip_first: bool = True, decimal_comma_language: bool = False
+) -> list[list[float | None]]:
+    """Every cell of a table's rows as a number (or None), in each column's own number format.
+    A table none of whose cells tells ("48.250", "(31.120)") is read as its language writes
+    numbers: `decimal_comma_language` for a Spanish page or sheet."""
+    cells = [cell for row in rows for cell in (row[1:] if skip_first else row)]
+    told = any(_ONLY_COMMA_DECIMAL.search(c) or _ONLY_DOT_DECIMAL.search(c) for c in cells)
+    comma = writes_decimal_comma(cells) if told else decimal_comma_language
     formats = _column_decimal_comma(rows, comma)
     values: list[list[float | None]] = []
     for row in rows:

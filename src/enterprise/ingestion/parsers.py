@@ -13,7 +13,8 @@ from typing import Any
 
 from enterprise.ingestion.numbers import parse_row_numbers
 from enterprise.ingestion.pdf_tables import GridTable, PageSignals, page_signals
-from enterprise.ingestion.sheets import csv_rows, split_grid
+from enterprise.ingestion.sheets import SheetGrid, csv_rows, split_grid
+from enterprise.language import detect_language
 from shared.text_extraction import PageText, UnreadableDocumentError, decode_text, extract_docx_pages
 
 MAX_JSON_DEPTH = 64
@@ -152,10 +153,16 @@ def _grid_table(grid: list[list[str]], page: int, ordinal: int, title: str, shee
         scale=parts.scale,
         header=parts.header,
         rows=parts.rows,
-        values=parse_row_numbers(parts.rows, skip_first=False),
+        values=parse_row_numbers(parts.rows, skip_first=False, decimal_comma_language=_spanish(parts)),
         currency=parts.currency,
         sheet=sheet,
     )
+
+
+def _spanish(sheet: SheetGrid) -> bool:
+    """A sheet written in Spanish, by its title, headings and first rows' words."""
+    words = " ".join([*sheet.title_lines, *sheet.header, *(c for row in sheet.rows[:30] for c in row)])
+    return sum(ch.isalpha() for ch in words) >= 20 and detect_language(words) == "es"
 
 
 def _cell_text(value: Any) -> str:

@@ -20,21 +20,26 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from enterprise.ingestion.numbers import detect_scale, parse_number, parse_row_numbers
+from enterprise.ingestion.numbers import detect_scale, parse_number, parse_row_numbers, scale_currency
+from enterprise.language import detect_language
 
 STATEMENT_TITLE = re.compile(
     r"consolidated\s*(statements?|balance\s*sheets?)\s*of|consolidated\s*balance\s*sheets?|"
-    r"statements?\s*of\s*(operations|income|earnings|cash\s*flows|financial\s*position|comprehensive)",
+    r"statements?\s*of\s*(operations|income|earnings|cash\s*flows|financial\s*position|comprehensive)|"
+    # Spanish: "Estado(s) de situación financiera", "Estado de resultados", "Estado de flujos de efectivo".
+    r"estados?\s+(consolidados?\s+)?de\s+(situaci[oó]n\s+financiera|resultados|flujos?\s+de\s+efectivo|"
+    r"cambios\s+en\s+el\s+patrimonio)|cuenta\s+de\s+p[eé]rdidas\s+y\s+ganancias",
     re.IGNORECASE,
 )
-# A title line on its own: "INCOME STATEMENTS", "CASH FLOWS STATEMENTS", "BALANCE SHEETS".
+# A title line on its own: "INCOME STATEMENTS", "CASH FLOWS STATEMENTS", "BALANCE SHEETS", "BALANCE GENERAL".
 TITLE_LINE = re.compile(
     r"^\s*(consolidated\s+)?((comprehensive\s+)?(income|earnings|operations|cash\s*flows?)\s+statements?|"
-    r"balance\s+sheets?|statements?\s+of\s+financial\s+position)\s*$",
+    r"balance\s+sheets?|statements?\s+of\s+financial\s+position)\s*$|"
+    r"^\s*balance\s+(general|de\s+situaci[oó]n)(\s+consolidado)?\b.{0,40}$",
     re.IGNORECASE,
 )
 # Statements end with this reference to the notes, continuation pages included.
-STATEMENT_FOOTER = re.compile(r"accompanying\s*notes", re.IGNORECASE)
+STATEMENT_FOOTER = re.compile(r"accompanying\s*notes|notas\s+adjuntas|notas\s+explicativas", re.IGNORECASE)
 _FILLER_CELLS = {"", "$", "%", ")", "(", "€", "£"}
 MIN_NUMERIC_LINES = 20
 INDEX_TITLES = 3
@@ -214,7 +219,10 @@ def extract_page_tables(pdf_path: str, page_number: int) -> list[GridTable]:
         found = page.find_tables()
         tables: list[GridTable] = []
         words = page.get_text("words", sort=True)
-        page_scale = detect_scale(page.get_text("text")[:1500])
+        page_head = page.get_text("text")[:1500]
+        page_scale, page_currency = detect_scale(page_head), scale_currency(page_head)
+        # "48.250" on a Spanish page is forty-eight thousand.
+        comma_page = detect_language(page_head) == "es"
         for ordinal, table in enumerate(found.tables):
             label_rows = [_label_and_cells(words, row.cells) for row in table.rows]
             top = table.bbox[1]
@@ -237,10 +245,11 @@ def extract_page_tables(pdf_path: str, page_number: int) -> list[GridTable]:
                     scale=detect_scale(above) or page_scale,
                     header=header,
                     rows=rows,
-                    values=parse_row_numbers(rows),
+                    values=parse_row_numbers(rows, decimal_comma_language=comma_page),
+                    currency=scale_currency(above) or page_currency,
                 )
             )
-        by_lines = line_table(words, page_number, float(page.rect.width), page_scale)
+        by_lines = line_table(words, page_number, float(page.rect.width), page_scale, page_currency, comma_page)
         if by_lines is not None and _figures(by_lines) > LINE_TABLE_GAIN * sum(_figures(t) for t in tables):
             # The layout model missed the statement (no table, or one cell holding every label):
             # the page's own lines, read label then figures, are the better table.
@@ -290,7 +299,14 @@ def _is_figure(text: str) -> bool:
     )
 
 
-def line_table(words: list[tuple[Any, ...]], page_number: int, width: float, scale: str | None) -> GridTable | None:
+def line_table(
+    words: list[tuple[Any, ...]],
+    page_number: int,
+    width: float,
+    scale: str | None,
+    currency: str | None = None,
+    decimal_comma_language: bool = False,
+) -> GridTable | None:
     """A statement read from the page's lines: each line's words on the left are its label,
     the figures on the right its values, aligned into columns by their right edges."""
     label_rows: list[tuple[str, list[Cell]]] = []
@@ -323,7 +339,8 @@ def line_table(words: list[tuple[Any, ...]], page_number: int, width: float, sca
         scale=detect_scale(text_above) or scale,
         header=header,
         rows=rows,
-        values=parse_row_numbers(rows),
+        values=parse_row_numbers(rows, decimal_comma_language=decimal_comma_language),
+        currency=scale_currency(text_above) or currency,
     )
 
 

@@ -97,3 +97,54 @@ def test_spanish_questions_over_the_facts(book: FactBook, question: str, value: 
     assert answered is not None, question
     # Ratios and percentages are stated to two decimals.
     assert abs(answered.value) == pytest.approx(value, abs=0.006)
+
+
+def _spanish_pdf_statement(path: Path) -> None:
+    import pymupdf
+
+    document = pymupdf.open()
+    page = document.new_page()
+    lines = [
+        ("Distribuidora Andina S.A.", None, None),
+        ("Estado de resultados", None, None),
+        ("(en miles de pesos colombianos)", None, None),
+        ("", "2024", "2023"),
+        ("Ingresos por ventas", "48.250", "41.900"),
+        ("Costo de ventas", "(31.120)", "(27.480)"),
+        ("Utilidad bruta", "17.130", "14.420"),
+        ("Gastos de administración y ventas", "(9.870)", "(8.640)"),
+        ("Utilidad operativa", "7.260", "5.780"),
+        ("Gastos financieros", "(1.150)", "(1.230)"),
+        ("Utilidad antes de impuestos", "6.110", "4.550"),
+        ("Impuesto sobre la renta", "(2.140)", "(1.590)"),
+        ("Utilidad neta", "3.970", "2.960"),
+        ("Las notas adjuntas son parte integral de los estados financieros.", None, None),
+    ]
+    for row, (label, current, previous) in enumerate(lines):
+        y = 60 + 16 * row
+        page.insert_text((50, y), label, fontsize=10)
+        for x, figure in ((380, current), (480, previous)):
+            if figure is not None:
+                page.insert_text((x, y), figure, fontsize=10)
+    document.save(path)
+
+
+def test_a_spanish_pdf_statement_in_thousands_of_pesos_becomes_facts(tmp_path: Path) -> None:
+    from enterprise.ingestion.pdf_tables import extract_page_tables
+    from enterprise.ingestion.pipeline import statement_sections
+
+    _spanish_pdf_statement(tmp_path / "resultados.pdf")
+    parsed = parse(tmp_path / "resultados.pdf", "pdf")
+    assert statement_sections(parsed) == {1: "Financial statement: Estado de resultados"}
+    [table] = extract_page_tables(str(tmp_path / "resultados.pdf"), 1)
+    assert (table.scale, table.currency) == ("thousands", "COP")
+    statement = StatementTable(
+        1, table.title, table.scale, table.header, table.rows, table.values, None, table.currency or "USD"
+    )
+    book = FactBook(extract_kind_facts([(statement, "income")]))
+    revenue, net_income = book.get("revenue", 2024), book.get("net_income", 2023)
+    assert revenue is not None
+    assert net_income is not None
+    # "48.250" is forty-eight thousand two hundred and fifty: the dots group thousands.
+    assert (revenue.value, revenue.unit, revenue.scale) == (48_250, "COP", "thousands")
+    assert net_income.value == 2_960
