@@ -52,13 +52,15 @@ UNSTATED_LENGTH = "Period of unstated length"
 INTERIM_BALANCE = "Interim balance"
 
 _DURATION = re.compile(
-    r"\b(?P<n>three|six|nine|twelve|thirteen|twenty[- ]six|thirty[- ]nine|fifty[- ]two|fifty[- ]three|\d{1,2})"
-    r"[- ](?P<unit>months?|weeks?)\b|\b(?P<quarter>quarter)\b",
+    r"\b(?P<n>three|six|nine|twelve|thirteen|twenty[- ]six|thirty[- ]nine|fifty[- ]two|fifty[- ]three|"
+    r"tres|seis|nueve|doce|\d{1,2})[- ](?P<unit>months?|weeks?|meses|semanas)\b"
+    # A quarter or a half however a column heads it: "Quarter", "Q2 2024", "2T 2024", "2º trimestre", "1S", "H1".
+    r"|\b(?P<quarter>quarter|trimestre|q[1-4]|[1-4]q|t[1-4]|[1-4]t)\b|\b(?P<half>semestre|h[12]|[12]h|s[12]|[12]s)\b",
     re.IGNORECASE,
 )
 _NUMBER_WORDS = {
     "three": 3, "six": 6, "nine": 9, "twelve": 12, "thirteen": 13, "twenty six": 26, "thirty nine": 39,
-    "fifty two": 52, "fifty three": 53,
+    "fifty two": 52, "fifty three": 53, "tres": 3, "seis": 6, "nueve": 9, "doce": 12,
 }  # fmt: skip
 
 
@@ -72,6 +74,8 @@ def period_months(period_label: str | None) -> int | None:
         return None
     if match.group("quarter"):
         return 3
+    if match.group("half"):
+        return 6
     word = match.group("n").lower().replace("-", " ")
     count = int(word) if word.isdigit() else _NUMBER_WORDS[word]
-    return count if match.group("unit").lower().startswith("month") else round(count / 13) * 3
+    return count if match.group("unit").lower().startswith(("month", "mes")) else round(count / 13) * 3

@@ -240,8 +240,8 @@ def _flow_durations(headers: list[str], years: list[int | None], quarterly: bool
     of no stated length is never taken for a whole fiscal year.
     """
     repeated = len([y for y in years if y]) > len({y for y in years if y})
-    if not (quarterly or repeated) or any(_DURATION_PHRASE.search(h) for h in headers[1:]):
-        return headers
+    if not (quarterly or repeated) or any(_DURATION_PHRASE.search(h) or period_months(h) for h in headers[1:]):
+        return headers  # the columns say their own lengths ("Three Months Ended", "2T 2024")
     seen: set[int] = set()
     first_group = repeated
     result = [headers[0]]

@@ -148,3 +148,28 @@ def test_a_spanish_pdf_statement_in_thousands_of_pesos_becomes_facts(tmp_path: P
     # "48.250" is forty-eight thousand two hundred and fifty: the dots group thousands.
     assert (revenue.value, revenue.unit, revenue.scale) == (48_250, "COP", "thousands")
     assert net_income.value == 2_960
+
+
+def test_quarter_columns_answer_for_the_quarter_never_for_the_year(tmp_path: Path) -> None:
+    (tmp_path / "resultados_2T.csv").write_text(
+        "Estado de resultados trimestral (en miles de euros)\n"
+        "Concepto;2T 2024;2T 2023\n"
+        "Ingresos por ventas;4.250;3.900\n"
+        "Costo de ventas;(2.900);(2.700)\n"
+        "Utilidad neta;310;250\n",
+        encoding="utf-8",
+    )
+    [sheet] = parse(tmp_path / "resultados_2T.csv", "csv", "resultados_2T.csv").tables
+    kind = statement_kind(sheet.title)
+    assert kind == "income"
+    table = StatementTable(1, sheet.title, sheet.scale, sheet.header, sheet.rows, sheet.values, None, "EUR")
+    facts = extract_kind_facts([(table, kind)])
+    assert FactBook(facts).get("revenue", 2024) is None  # a quarter is not the fiscal year
+    quarter = FactBook(facts, months=3).get("revenue", 2024)
+    assert quarter is not None
+    assert quarter.value == 4_250
+    answered = answer_from_facts(
+        "¿Cuáles fueron los ingresos por ventas del segundo trimestre de 2024?", FactBook(facts), []
+    )
+    assert answered is not None
+    assert answered.value == 4_250
