@@ -48,17 +48,6 @@ _NUMERIC_QUESTION = re.compile(
     r"ebitda|backlog|cartera|ticket|nps|reimburs\w*|reembols\w*|budget|presupuesto|discount|descuento)\b",
     re.IGNORECASE,
 )
-_SENTENCE_NUMBER = re.compile(
-    r"(?P<currency>[$€£])?\s?(?P<number>\(?\d[\d,]*(?:\.\d+)?\)?)\s?(?P<percent>%)?"
-    r"(?:\s*(?P<scale>thousand|million|billion|trillion)s?\b)?",
-    re.IGNORECASE,
-)
-_YEARLIKE = re.compile(r"^(19|20)\d\d$")
-_DATE = re.compile(
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|ene|abr|ago|dic)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d"
-    r"|\b\d{1,2}\s+de\s+[a-z]+\s+de\s+(?:19|20)\d\d",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -329,21 +318,5 @@ def _row_value(question: str, unit: _Unit) -> tuple[float | None, str | None]:
 def sentence_value(sentence: str) -> tuple[float | None, str | None]:
     """The figure a sentence states, when it states one: a sentence with two figures ("from
     $100 billion to $175 billion") does not say which one answers, so it gives none."""
-    found: list[tuple[float, str | None]] = []
-    # Dates carry numbers that are never the answer ("As of September 28, 2019, ... 137,000").
-    for match in _SENTENCE_NUMBER.finditer(_DATE.sub(" ", sentence)):
-        digits = match.group("number").strip("()")
-        if _YEARLIKE.match(digits) and not match.group("currency"):
-            continue
-        value = parse_number(match.group("number"))
-        if value is None:
-            continue
-        if match.group("percent"):
-            found.append((value, "%"))
-            continue
-        scale = (match.group("scale") or "").lower()
-        currency = "USD" if match.group("currency") == "$" else None
-        found.append((value, " ".join(part for part in (currency, f"{scale}s" if scale else None) if part) or None))
-    if len({value for value, _ in found}) != 1:
-        return None, None
-    return found[0]
+    figures = {(f.value, f.unit) for f in figures_in(sentence, _writes_decimal_comma(sentence))}
+    return next(iter(figures)) if len(figures) == 1 else (None, None)

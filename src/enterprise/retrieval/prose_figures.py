@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from enterprise.ingestion.numbers import parse_number
+from enterprise.ingestion.numbers import detect_currency, parse_number
 
 _FIGURE = re.compile(
     r"(?P<currency>[$€£])?\s?(?P<number>\(?\d[\d.,]*\d\)?|\d)\s?(?P<percent>%|\s?por\s?ciento\b|\s?percent\b)?"
@@ -44,20 +44,6 @@ _SCALES = {
     "miles de millones": "billions",
     "trillion": "trillions",
 }
-_CURRENCY_WORDS = {
-    "euro": "EUR",
-    "eur": "EUR",
-    "dolar": "USD",
-    "dólar": "USD",
-    "dollar": "USD",
-    "usd": "USD",
-    "peso": "MXN",
-    "libra": "GBP",
-    "pound": "GBP",
-    "gbp": "GBP",
-    "mxn": "MXN",
-}
-_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP"}
 _PERIODS = {"dia": "days", "día": "days", "day": "days", "mes": "months", "month": "months", "ano": "years"}
 _PERIODS |= {"año": "years", "year": "years", "semana": "weeks", "week": "weeks", "hora": "hours", "hour": "hours"}
 
@@ -107,16 +93,14 @@ def _unit(match: re.Match[str]) -> str | None:
         return "%"
     if period := match.group("period"):
         return _PERIODS.get(_singular(period.lower()))
-    currency = _SYMBOLS.get(match.group("currency") or "")
-    if word := match.group("word"):
-        currency = _CURRENCY_WORDS.get(_singular(word.lower()), currency)
+    currency = detect_currency(" ".join(filter(None, (match.group("currency"), match.group("word")))))
     scale = _SCALES.get(" ".join((match.group("scale") or "").lower().split()))
     return " ".join(part for part in (currency, scale) if part) or None
 
 
 def _singular(word: str) -> str:
     for ending in ("es", "s"):
-        if word.endswith(ending) and word[: -len(ending)] in {*_CURRENCY_WORDS, *_PERIODS}:
+        if word.endswith(ending) and word[: -len(ending)] in _PERIODS:
             return word[: -len(ending)]
     return word
 

@@ -10,7 +10,8 @@ from typing import Any
 
 import pandas as pd
 
-from enterprise.tables.lexicon import fold, tokens
+from enterprise.ingestion.numbers import detect_currency
+from enterprise.tables.lexicon import tokens
 
 # A number column: most of its filled cells read as numbers.
 NUMERIC_SHARE = 0.8
@@ -116,17 +117,21 @@ def _is_period_label(cells: list[str]) -> bool:
 def _column_unit(name: str, cells: list[str], currency: str | None) -> str | None:
     if _PERCENT.search(name) or all("%" in c for c in cells):
         return "%"
-    for symbol, code in _CURRENCY_SYMBOL.items():
-        if symbol in name or all(symbol in c for c in cells[:20]):
-            return code
-    if match := _CURRENCY_WORD.search(name):
-        return _CODE.get(fold(match.group(1)), currency)
+    named = detect_currency(name) or (
+        detect_currency(cells[0]) if cells and all(_has_symbol(c) for c in cells[:20]) else None
+    )
+    if named:
+        return named
     if currency and _is_money(name):
         return currency
     return None
 
 
 _MONEY = frozenset("sales revenue cost expense price profit amount budget actual margin discount tax".split())
+
+
+def _has_symbol(cell: str) -> bool:
+    return any(symbol in cell for symbol in "€$£")
 
 
 def _is_money(name: str) -> bool:
