@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enterprise.finance.formulas import Change, CompoundGrowth, Expr, Mean, Metric
 from enterprise.finance.metrics import DEFINITIONS, Fact, FactBook, MetricValue, money_unit
 from enterprise.finance.questions import ParsedQuestion, parse_question, subject_label
+from enterprise.finance.wording import formula_in, label_in, number_in, unit_in
 
 _SCALE_FACTORS = {"": 1.0, "thousands": 1e3, "millions": 1e6, "billions": 1e9}
 
@@ -170,9 +171,11 @@ def page_markers(answer: MetricValue) -> Marker:
     return lambda fact: pages.index(fact.page) + 1
 
 
-def describe(answer: MetricValue, marker: Marker | None = None) -> str:
-    """One sentence for the user, each input cited by the marker of its page."""
+def describe(answer: MetricValue, marker: Marker | None = None, language: str = "en") -> str:
+    """One sentence for the user, each input cited by the marker of its page, in the question's language."""
     cite = marker or page_markers(answer)
+    if language == "es":
+        return _describe_spanish(answer, cite)
     if answer.previous is not None:
         return _direction(answer, cite)
     asked = f" ({answer.asked})" if answer.asked else ""
@@ -197,6 +200,39 @@ def describe(answer: MetricValue, marker: Marker | None = None) -> str:
         f"{answer.label} for {period} {answer.fiscal_year}: {_number(answer.value)} {answer.unit}{asked} "
         f"= {answer.formula}, from {inputs}."
     )
+
+
+_SPANISH_PERIODS = {
+    3: "del trimestre del ejercicio",
+    6: "de los seis meses del ejercicio",
+    9: "de los nueve meses del ejercicio",
+}
+
+
+def _describe_spanish(answer: MetricValue, cite: Marker) -> str:
+    label = label_in(answer.metric, answer.label, "es")
+    formula = formula_in(answer.formula, "es")
+    inputs = "; ".join(
+        f"{f.line_item} {f.fiscal_year}: {number_in(f.value, 'es')} ({unit_in(money_unit(f), 'es')}) [{cite(f)}]"
+        for f in answer.inputs
+    )
+    suffix = {"%": " %", "ratio": "", "days": " días"}.get(answer.unit, f" {unit_in(answer.unit, 'es')}")
+    if answer.previous is not None:
+        change = answer.value - answer.previous
+        moved = "subió" if change > 0 else ("bajó" if change < 0 else "no cambió")
+        return (
+            f"{label} {moved} de {number_in(answer.previous, 'es')}{suffix} en el ejercicio {answer.fiscal_year - 1} "
+            f"a {number_in(answer.value, 'es')}{suffix} en el ejercicio {answer.fiscal_year}. Fórmula: {formula}, "
+            f"de {inputs}. No se juzga si esta medida conviene al negocio de la empresa."
+        )
+    period = _SPANISH_PERIODS.get(answer.period_months or 0, "del ejercicio")
+    asked = f" ({answer.asked})" if answer.asked else ""
+    figure = f"{number_in(answer.value, 'es')}{suffix}{asked}"
+    if len(answer.inputs) == 1 and answer.unit not in {"%", "ratio", "days"}:
+        first = answer.inputs[0]
+        printed = f'tal como figura en "{first.line_item}" [{cite(first)}]'
+        return f"{label} {period} {answer.fiscal_year}: {figure}, {printed}."
+    return f"{label} {period} {answer.fiscal_year}: {figure} = {formula}, de {inputs}."
 
 
 def _number(value: float) -> str:

@@ -22,6 +22,7 @@ from enterprise.finance.answers import describe
 from enterprise.finance.metrics import Fact, money_unit
 from enterprise.finance.questions import parse_question, search_text, spelled_out
 from enterprise.finance.service import AnsweredFromFacts
+from enterprise.finance.wording import formula_in
 from enterprise.language import detect_language
 from enterprise.retrieval import repository
 from enterprise.retrieval.extractive import Citation, Draft, extractive_answer, snippet
@@ -139,7 +140,7 @@ def _prepare(session: Session, runtime: EnterpriseRuntime, user: User, question:
         return _Context(language, [], started, wording, _table_draft(from_table))
     if figures is not None and figures.exact:
         # The figure's own pages first; then where the filing discusses it.
-        return _Context(language, [], started, wording, _exact_draft(figures, pages, question.top_k))
+        return _Context(language, [], started, wording, _exact_draft(figures, pages, question.top_k, language))
     if figures is not None:
         # A reasoned answer: the pages its figures come from, then what the search found.
         pages = _figure_pages(session, user, figures, pages, question.top_k)
@@ -251,17 +252,25 @@ def _facts_of(figures: AnsweredFromFacts) -> list[dict[str, Any]]:
     return rows
 
 
-def _notes_of(figures: AnsweredFromFacts) -> list[str]:
-    notes = [f"Formula: {a.formula}." for a in figures.answers]
-    if any(a.flagged for a in figures.answers):
-        notes.append(
+def _notes_of(figures: AnsweredFromFacts, language: str = "en") -> list[str]:
+    if language == "es":
+        notes = [f"Fórmula: {formula_in(a.formula, 'es')}." for a in figures.answers]
+        flagged = (
+            "El estado financiero del que salen estas cifras no pasó un control contable "
+            "(véase GET /documents/{id}/statements); compruébelas en la página citada."
+        )
+    else:
+        notes = [f"Formula: {a.formula}." for a in figures.answers]
+        flagged = (
             "The statement these figures come from failed an accounting check "
             "(see GET /documents/{id}/statements); check them against the cited page."
         )
+    if any(a.flagged for a in figures.answers):
+        notes.append(flagged)
     return notes
 
 
-def _exact_draft(figures: AnsweredFromFacts, found: list[PageHit], top_k: int) -> Draft:
+def _exact_draft(figures: AnsweredFromFacts, found: list[PageHit], top_k: int, language: str = "en") -> Draft:
     """One figure of the statements, exactly, with the page of every input, then the pages the
     search found (where the filing discusses the figure)."""
     answer, document = figures.answers[0], figures.document
@@ -273,9 +282,9 @@ def _exact_draft(figures: AnsweredFromFacts, found: list[PageHit], top_k: int) -
     cited = {(document.id, c.page) for c in citations}
     extra = [p for p in found if (p.document.id, p.page) not in cited]
     citations += _page_citations(extra[: max(0, top_k - len(citations))])
-    draft = Draft(describe(answer), answer.value, answer.unit, citations, found=True)
+    draft = Draft(describe(answer, language=language), answer.value, answer.unit, citations, found=True)
     draft.facts = _facts_of(figures)
-    draft.notes.extend(_notes_of(figures))
+    draft.notes.extend(_notes_of(figures, language))
     return draft
 
 
@@ -305,7 +314,7 @@ def _marker(pages: list[PageHit], figures: AnsweredFromFacts) -> Callable[[Fact]
 def _figure_lines(context: _Context) -> list[str]:
     assert context.figures is not None
     marker = _marker(context.pages, context.figures)
-    return [describe(answer, marker) for answer in context.figures.answers]
+    return [describe(answer, marker, context.language) for answer in context.figures.answers]
 
 
 def _extractive(context: _Context) -> Draft:
@@ -321,7 +330,7 @@ def _extractive(context: _Context) -> Draft:
     citations = draft.citations if draft.found else _page_citations(context.pages)
     reasoned = Draft("\n".join(lines), None, None, citations, found=True)
     reasoned.facts = _facts_of(context.figures)
-    reasoned.notes.extend([*_notes_of(context.figures), NOT_JUDGED[context.language]])
+    reasoned.notes.extend([*_notes_of(context.figures, context.language), NOT_JUDGED[context.language]])
     return reasoned
 
 

@@ -173,3 +173,20 @@ def test_quarter_columns_answer_for_the_quarter_never_for_the_year(tmp_path: Pat
     )
     assert answered is not None
     assert answered.value == 4_250
+
+
+def test_a_spanish_question_gets_its_figure_described_in_spanish(book: FactBook) -> None:
+    from enterprise.finance.answers import describe
+
+    ratio = answer_from_facts("¿Cuál es la razón corriente al 31/12/2024?", book, [])
+    income = answer_from_facts("¿Cuál fue la utilidad operativa de 2024?", book, [])
+    assert ratio is not None
+    assert income is not None
+    assert describe(ratio, language="es").startswith(
+        "Razón corriente del ejercicio 2024: 2,2 = activo corriente / pasivo corriente, de Total activo corriente "
+        "2024: 6.170 (miles de EUR) [1]"
+    )
+    assert describe(income, language="es") == (
+        'Utilidad operativa del ejercicio 2024: 1.690 miles de EUR, tal como figura en "Utilidad operativa" [1].'
+    )
+    assert describe(income).startswith("Operating income for fiscal 2024: 1,690 EUR thousands")
