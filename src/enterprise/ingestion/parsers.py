@@ -50,6 +50,8 @@ def parse(path: Path, file_format: str, name: str = "") -> ParsedDocument:
         raise UnreadableDocumentError("the file is empty (0 bytes)")
     if file_format == "csv":
         return parse_csv(path, Path(name).stem or "Table")
+    if file_format == "json":
+        return parse_json(path, name)
     return parser(path)
 
 
@@ -261,7 +263,7 @@ def _flatten(value: Any, path: list[str]) -> Iterator[str]:
         yield f"{' › '.join(path) or '$'}: {shown}"
 
 
-def parse_json(path: Path) -> ParsedDocument:
+def parse_json(path: Path, name: str = "") -> ParsedDocument:
     text = decode_text(path.read_bytes())
     depth = json_depth(text)
     if depth > MAX_JSON_DEPTH:
@@ -270,4 +272,29 @@ def parse_json(path: Path) -> ParsedDocument:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise UnreadableDocumentError(f"the file is not valid JSON: {exc}") from exc
-    return ParsedDocument([PageText(page=1, text="\n".join(_flatten(data, [])))], 1)
+    tables = [
+        _grid_table(grid, page=1, ordinal=ordinal, title=title)
+        for ordinal, (title, grid) in enumerate(_records(data, [Path(name).stem or "JSON"]))
+    ]
+    return ParsedDocument([PageText(page=1, text="\n".join(_flatten(data, [])))], 1, tables=tables)
+
+
+def _records(value: Any, path: list[str]) -> Iterator[tuple[str, list[list[str]]]]:
+    """Lists of flat objects ("ventas": [{"mes": "Enero", "importe": 1200}, …]) are tables: a
+    column per key, a row per object, titled by their key path."""
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield from _records(child, [*path, str(key).replace("_", " ")])
+    elif isinstance(value, list):
+        flat = [item for item in value if isinstance(item, dict) and all(_scalar(v) for v in item.values())]
+        if len(flat) >= 2 and len(flat) == len(value):
+            keys = list(dict.fromkeys(k for item in flat for k in item))
+            header = [str(k).replace("_", " ") for k in keys]
+            yield " › ".join(path), [header, *([_cell_text(item.get(k)) for k in keys] for item in flat)]
+        else:
+            for index, child in enumerate(value):
+                yield from _records(child, [*path, f"[{index + 1}]"])
+
+
+def _scalar(value: Any) -> bool:
+    return value is None or isinstance(value, str | int | float | bool)

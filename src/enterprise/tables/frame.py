@@ -105,7 +105,12 @@ def build(
         columns.append(Column(index, name, kind, frozenset(tokens(name)), unit))
         data[f"c{index}"] = numbers if kind == ColumnKind.NUMBER else cells
     frame = pd.DataFrame(data)
-    cell_words = [[frozenset(tokens(row[i])) if i < len(row) else frozenset() for i in range(width)] for row in rows]
+    # Only label cells are matched against a question's words; a number cell has none to match.
+    labels = {c.index for c in columns if c.kind == ColumnKind.LABEL}
+    cell_words = [
+        [frozenset(tokens(row[i])) if i in labels and i < len(row) else frozenset() for i in range(width)]
+        for row in rows
+    ]
     return DataTable(key, document_id, page, title, scale, currency, columns, frame, cell_words)
 
 

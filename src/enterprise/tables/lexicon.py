@@ -248,6 +248,7 @@ FILLER = frozenset(
     para con sin sobre entre su sus se le les este esta estos estas ese esa esos esas cada todo todos toda
     todas ano durante desde hasta segun dato valor cifra hoja tabla archivo documento me dime muestra
     registro registrado registrada registraron registro alcanzo alcanzaron alcanzado tuvo obtuvo
-    en total of la del le euro euros eur usd dolar dolares dollar dollars peso pesos currency moneda""".split()
+    en total of la del le across throughout
+    euro euros eur usd dolar dolares dollar dollars peso pesos currency moneda""".split()
 )
 _KEEP = COUNT_WORDS | FILLER

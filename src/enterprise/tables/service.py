@@ -3,7 +3,9 @@ with the sheet, rows and columns used; in the question's language."""
 
 from __future__ import annotations
 
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -22,9 +24,12 @@ from enterprise.tables.query import TableResult, answer
 # Documents whose tables are data a question can be computed over. A PDF's tables are read
 # as financial statements (the facts) or as passages; their cells are too often misaligned
 # for a sum over them to be trusted.
-TABLE_FORMATS = frozenset({"csv", "xlsx", "docx"})
+TABLE_FORMATS = frozenset({"csv", "xlsx", "docx", "json"})
 # With few spreadsheets every table is tried; with more, those the search found first.
 MAX_SCANNED_TABLES = 60
+# A sheet above this many rows is searched as passages, not scanned for every question.
+MAX_ANSWERED_ROWS = 100_000
+TABLE_CACHE_SIZE = 128
 MAX_CELLS_LISTED = 40
 _LOCALES = {"es": "es_ES", "en": "en_US"}
 
@@ -78,6 +83,28 @@ def answer_question(
 
 
 def _data_table(table: ExtractedTable) -> DataTable | None:
+    if len(table.rows) > MAX_ANSWERED_ROWS:
+        return None  # too large to scan per question; its rows are still searched as passages
+    key = (table.id, table.updated_at)
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    built = _build(table)
+    with _cache_lock:
+        _cache[key] = built
+        while len(_cache) > TABLE_CACHE_SIZE:
+            _cache.popitem(last=False)
+    return built
+
+
+# Tables as data, built once per stored version: a sheet is typed and its cells' words read
+# once, not for every question. Keyed by id and update time (a re-parse stores new rows).
+_cache: OrderedDict[tuple[uuid.UUID, object], DataTable | None] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _build(table: ExtractedTable) -> DataTable | None:
     return build(
         table.id,
         table.document_id,

@@ -115,3 +115,26 @@ def test_a_docx_table_answers_by_its_product_label() -> None:
     assert (five_litres.value, five_litres.unit) == (32.5, "EUR")
     assert tuna is not None
     assert tuna.value == 3.15
+
+
+def test_a_json_list_of_records_is_a_table(tmp_path: Path) -> None:
+    (tmp_path / "canales.json").write_text(
+        '{"empresa": "Comercial Iberia S.L.", "ventas_por_canal": ['
+        '{"canal": "Tiendas", "ventas_eur": 5200000, "pedidos": 41000},'
+        '{"canal": "Online", "ventas_eur": 2100000, "pedidos": 18500},'
+        '{"canal": "Mayorista", "ventas_eur": 1600000, "pedidos": 900}]}',
+        encoding="utf-8",
+    )
+    [grid] = parse(tmp_path / "canales.json", "json", "canales.json").tables
+    assert (grid.title, grid.header) == ("canales › ventas por canal", ["canal", "ventas eur", "pedidos"])
+    table = build(None, None, 1, grid.title, grid.scale, grid.currency, grid.header, grid.rows, grid.values)
+    assert table is not None
+    online = ask(table, "¿Cuánto vendió el canal Online?", "canales")
+    most = ask(table, "Which channel had the most orders?", "canales")
+    total = ask(table, "What were total sales across channels?", "canales")
+    assert online is not None
+    assert (online.value, online.unit) == (2_100_000, "EUR")
+    assert most is not None
+    assert (most.group_label, most.value) == ("Tiendas", 41_000)
+    assert total is not None
+    assert total.value == 8_900_000
