@@ -73,15 +73,16 @@ def cross_language(embedder: Any, chunks: dict[str, list[tuple[int, str]]]) -> s
             filing[language] += page_hits([apple[i][0] for i in order], set(question["evidence_pages"]), 5)
     library = business_chunks()
     vectors = np.array(embedder.embed_documents([t for _, _, t in library]), dtype=np.float32)
+    # Six documents of a page or two: the first page is what tells models apart.
     business = {"es": [0, 0], "en": [0, 0]}
     for question in load():
         order = np.argsort(-(vectors @ np.array(embedder.embed_query(question["question"]), dtype=np.float32)))
         pages = [(library[i][0], library[i][1]) for i in order]
-        business[question["lang"]][0] += page_hits(pages, {(question["doc"], question["page"])}, 5)
+        business[question["lang"]][0] += page_hits(pages, {(question["doc"], question["page"])}, 1)
         business[question["lang"]][1] += 1
     return (
         f"Apple 10-K hit@5 Spanish {filing['es']}/{len(questions)}, English {filing['en']}/{len(questions)}; "
-        f"Spanish documents hit@5 with Spanish questions {business['es'][0]}/{business['es'][1]}, "
+        f"Spanish documents hit@1 with Spanish questions {business['es'][0]}/{business['es'][1]}, "
         f"English questions {business['en'][0]}/{business['en'][1]}"
     )
 
@@ -101,11 +102,15 @@ def main() -> None:
     parser.add_argument("--models", default="minilm-int8-onnx,minilm-torch")
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--cross-language", action="store_true", help="also Spanish/English across languages")
+    parser.add_argument("--cross-language-only", action="store_true", help="only across languages (Apple 10-K)")
     args = parser.parse_args()
 
     questions = [json.loads(line) for line in QUESTIONS.read_text().splitlines() if line.strip()]
     started = time.perf_counter()
     chunks = load_chunks()
+    if args.cross_language_only:
+        chunks = {"APPLE_2019_10K.pdf": chunks["APPLE_2019_10K.pdf"]}
+        questions = [q for q in questions if q["doc"] in chunks]
     total_chunks = sum(len(c) for c in chunks.values())
     print(f"corpus: {len(chunks)} filings, {total_chunks} chunks, parsed in {time.perf_counter() - started:.1f} s")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, threads={args.threads}")
@@ -137,7 +142,7 @@ def main() -> None:
             f"dense page hit@1 {hit1 / len(questions):.2f} hit@5 {hit5 / len(questions):.2f}; "
             f"peak RSS so far {peak_mb:.0f} MB"
         )
-        if args.cross_language:
+        if args.cross_language or args.cross_language_only:
             print(f"  {model} across languages: {cross_language(embedder, chunks)}")
 
 
