@@ -29,6 +29,12 @@ class BenchServer:
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
 
+    def sign_in_again(self) -> None:
+        """A fresh token: a run longer than the token's hour (55 filings on two cores) outlives the first."""
+        login = httpx.post(f"{self.base}/api/enterprise/auth/token", data={"username": EMAIL, "password": PASSWORD})
+        login.raise_for_status()
+        self.token = login.json()["access_token"]
+
 
 @contextmanager
 def bench_server(

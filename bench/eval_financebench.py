@@ -56,10 +56,20 @@ def upload(server: BenchServer, filings: list[Path]) -> dict[str, str]:
     return ids
 
 
-def _listing(client: httpx.Client) -> list[dict[str, Any]]:
+def _listing(server: BenchServer) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     while True:
-        page = client.get("/documents", params={"limit": 100, "offset": len(items)}).json()
+        response = httpx.get(
+            f"{server.base}/api/enterprise/documents",
+            params={"limit": 100, "offset": len(items)},
+            headers=server.headers,
+            timeout=60,
+        )
+        if response.status_code == 401:
+            server.sign_in_again()
+            continue
+        response.raise_for_status()
+        page = response.json()
         items += page["items"]
         if not page["items"] or len(items) >= page["total"]:
             return items
@@ -68,19 +78,18 @@ def _listing(client: httpx.Client) -> list[dict[str, Any]]:
 def wait_ready(server: BenchServer, ids: dict[str, str]) -> float:
     started = time.perf_counter()
     wanted = set(ids.values())
-    with httpx.Client(base_url=f"{server.base}/api/enterprise", headers=server.headers, timeout=60) as client:
-        while True:
-            documents = [d for d in _listing(client) if d["id"] in wanted]
-            done = sum(d["status"] in {"ready", "failed"} for d in documents)
-            progress = sum(d["progress"] for d in documents) / max(len(documents), 1)
-            print(f"  {done}/{len(documents)} ready, {progress:.0f}% overall", end="\r", flush=True)
-            if done == len(documents):
-                print()
-                failed = [d["filename"] for d in documents if d["status"] == "failed"]
-                if failed:
-                    print(f"  failed: {failed}")
-                return time.perf_counter() - started
-            time.sleep(10)
+    while True:
+        documents = [d for d in _listing(server) if d["id"] in wanted]
+        done = sum(d["status"] in {"ready", "failed"} for d in documents)
+        progress = sum(d["progress"] for d in documents) / max(len(documents), 1)
+        print(f"  {done}/{len(documents)} ready, {progress:.0f}% overall", end="\r", flush=True)
+        if done == len(documents):
+            print()
+            failed = [d["filename"] for d in documents if d["status"] == "failed"]
+            if failed:
+                print(f"  failed: {failed}")
+            return time.perf_counter() - started
+        time.sleep(10)
 
 
 def score(questions_path: Path, questions: list[dict[str, Any]], predictions: list[dict[str, Any]], out: Path) -> Any:
