@@ -103,6 +103,10 @@ def _units(terms: QuestionTerms, pages: Sequence[PageHit], language: str) -> lis
             section = _heading(passage.chunk.section)
             title = Path(page.document.filename).stem.replace("_", " ")
             context = f"{title} {section}"
+            if page.document.company and (page.document.language or "en") != language:
+                # "the company" of a question in another language is the document's own company,
+                # which its text names in a word the question cannot share.
+                context += " company"
             # A clause headed "2. Vigencia" is about the term, whatever its sentences also mention.
             about = SECTION_WEIGHT * _section_match(terms, section, language)
             if page.document.file_format != "pdf":

@@ -124,8 +124,11 @@ def _prepare(session: Session, runtime: EnterpriseRuntime, user: User, question:
     found = retrieve(session, runtime.dense_searcher(), user.enterprise_id, searched, allowed, whole, chosen)
     # Inside the named company's filings its name tells nothing apart: rank on the rest.
     subject = found.route.without_company(searched)
-    # Translations and spelled-out abbreviations are other wordings of the question's own terms.
-    pairs = [(t.source, t.target) for t in translated] + spelled_out(question.text)
+    # Translations are other wordings of the question's own terms; so are the English words an
+    # abbreviation is spelled out in, for a question in another language (in English they are
+    # the filing's own words and count as the question's).
+    spelled = spelled_out(question.text) if language != "en" else []
+    pairs = [(t.source, t.target) for t in translated] + spelled
     pages = best_pages(rerank(subject, found.passages, language, pairs, question.text), question.top_k)
     from_table = tables_service.answer_question(
         session,
@@ -146,9 +149,7 @@ def _prepare(session: Session, runtime: EnterpriseRuntime, user: User, question:
         pages = _figure_pages(session, user, figures, pages, question.top_k)
     elif runtime.settings.enable_financial_parsing:
         pages = _with_statement_pages(session, user, wording, allowed, chosen, pages, question.top_k)
-    return _Context(
-        language, pages, started, subject, None, figures, question.text, translated, spelled_out(question.text)
-    )
+    return _Context(language, pages, started, subject, None, figures, question.text, translated, spelled)
 
 
 def _facts_wording(asked: str, wording: str, chosen: Route) -> str:

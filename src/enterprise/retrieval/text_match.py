@@ -24,7 +24,10 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(\"“¿¡])|\n{2,}")
 
 
 def _folded(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+    lowered = text.lower()
+    if lowered.isascii():
+        return lowered  # most of a filing: nothing to fold, and no per-character work
+    return "".join(c for c in unicodedata.normalize("NFKD", lowered) if not unicodedata.combining(c))
 
 
 # Folded as words are ("qué" is "que").
@@ -41,7 +44,7 @@ STOPWORDS = frozenset(
     sobre entre su sus se lo le les este esta estos estas ese esa año años ejercicio monto total dólares
     millones miles según hay había habia tiene tienen tenía tenia puede pueden podrá debe deben hacer
     cada lo esta está están estan ser sido será sera hasta desde según segun mismo misma
-    company companies empresa compañía compania end""".split()
+    empresa compañía compania""".split()
 )
 # Words that name the scale or frame of an answer rather than its subject; they still count
 # a little, so "total" in "Total assets" helps without outweighing "assets".
