@@ -31,7 +31,7 @@ from enterprise.finance.formulas import (
 from enterprise.finance.metrics import DEFINITIONS
 from enterprise.finance.periods import FISCAL_PREFIX, NAMED_YEAR, SHORT_FISCAL_YEAR, named_years
 from enterprise.finance.synonyms import normalize_label
-from enterprise.retrieval.text_match import fold_accents
+from enterprise.language import fold_accents
 
 # Question wording → metric. Longer and ratio phrasings first, so "gross margin percentage" is
 # not read as the amount "gross margin"; abbreviations analysts use are included.

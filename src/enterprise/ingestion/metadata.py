@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from enterprise.documents.models import DocumentType
 from enterprise.finance.periods import fiscal_year_of
+from enterprise.language import fold_accents
 
 _FISCAL_YEAR_END = re.compile(
     r"for\s+the\s+fiscal\s+year\s+ended\s*:?\s*([A-Za-z]+\s+\d{1,2}\s*,?\s*(\d{4}))", re.IGNORECASE
@@ -59,12 +59,8 @@ def _company_from_filename(filename: str) -> str | None:
     stem = re.sub(r"\.[A-Za-z0-9]+$", "", filename)
     for part in re.split(r"[_\s]+", stem):
         if part and not _NAME_NOISE.fullmatch(part) and not part.isdigit():
-            return None if _fold(part) in _DOCUMENT_WORDS else part.title()
+            return None if fold_accents(part) in _DOCUMENT_WORDS else part.title()
     return None
-
-
-def _fold(word: str) -> str:
-    return unicodedata.normalize("NFKD", word.lower()).encode("ascii", "ignore").decode()
 
 
 def _legal_name(cover: str) -> str | None:

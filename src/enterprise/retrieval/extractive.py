@@ -14,14 +14,13 @@ from enterprise.documents.models import STATEMENT_SECTION_PREFIX, Document
 from enterprise.finance.periods import named_years
 from enterprise.finance.questions import asked_scale
 from enterprise.ingestion.numbers import detect_scale, parse_number, writes_decimal_comma
-from enterprise.language import detect_language
+from enterprise.language import detect_language, fold_accents
 from enterprise.retrieval.glossary import Translation
 from enterprise.retrieval.hybrid import PageHit
 from enterprise.retrieval.prose_figures import figure_for, figures_in
 from enterprise.retrieval.text_match import (
     QuestionTerms,
     content_terms,
-    fold_accents,
     question_terms,
     row_label,
     split_units,
@@ -96,21 +95,20 @@ class _Unit:
 def _units(terms: QuestionTerms, pages: Sequence[PageHit], language: str) -> list[_Unit]:
     found: list[_Unit] = []
     for index, page in enumerate(pages):
+        title = Path(page.document.filename).stem.replace("_", " ")
+        named_file = _named_share(terms, title, language) if page.document.file_format != "pdf" else 0.0
+        if page.document.company and (page.document.language or "en") != language:
+            # "the company" of a question in another language is the document's own company,
+            # which its text names in a word the question cannot share.
+            title += " company"
         for passage in page.passages:
             lines = passage.chunk.text.split("\n", 1)
             heading = lines[0] if passage.chunk.table_id is not None else ""
             body = lines[1] if heading and len(lines) > 1 else passage.chunk.text
             section = _heading(passage.chunk.section)
-            title = Path(page.document.filename).stem.replace("_", " ")
             context = f"{title} {section}"
-            if page.document.company and (page.document.language or "en") != language:
-                # "the company" of a question in another language is the document's own company,
-                # which its text names in a word the question cannot share.
-                context += " company"
             # A clause headed "2. Vigencia" is about the term, whatever its sentences also mention.
-            about = SECTION_WEIGHT * _section_match(terms, section, language)
-            if page.document.file_format != "pdf":
-                about += FILE_NAME_WEIGHT * _named_share(terms, title, language)
+            about = SECTION_WEIGHT * _section_match(terms, section, language) + FILE_NAME_WEIGHT * named_file
             for unit in split_units(body):
                 score = unit_score(terms, unit, language)
                 if score > 0:
@@ -183,7 +181,7 @@ def extractive_answer(
         # A heading above the figure ("Informe trimestral - segundo trimestre") may rank first:
         # the figure is in the best unit that has one.
         figured = next((u for u in chosen if _has_figure(u.text)), chosen[0])
-        value, unit = _value(asked, figured, terms, language, translated)
+        value, unit = _value(asked, figured, terms, language)
     best_snippets: dict[int, str] = {}
     for u in units:
         best_snippets.setdefault(u.page_index, u.text)
@@ -229,9 +227,7 @@ def snippet(text: str) -> str:
     return flat if len(flat) <= SNIPPET_CHARS else flat[: SNIPPET_CHARS - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _value(
-    question: str, unit: _Unit, terms: QuestionTerms, language: str, translated: Sequence[Translation] = ()
-) -> tuple[float | None, str | None]:
+def _value(question: str, unit: _Unit, terms: QuestionTerms, language: str) -> tuple[float | None, str | None]:
     """The figure of the best row or sentence, only when it says all the question asks about:
     a segment row for a segment question, not the company total beside it."""
     said = set(content_terms(f"{unit.heading} {unit.text} {unit.context}", language))

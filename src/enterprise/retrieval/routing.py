@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from enterprise.finance.periods import named_years
-from enterprise.retrieval.text_match import fold_accents
+from enterprise.language import fold_accents
 
 _WORD = re.compile(r"[a-z0-9&]+")
 _POSSESSIVE = re.compile(r"'s\b")

@@ -12,27 +12,21 @@ import itertools
 import math
 import re
 import threading
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
 import Stemmer
 
+from enterprise.language import fold_accents
+
 _WORD = re.compile(r"[^\W_]+(?:[.,'’][^\W_]+)*", re.UNICODE)
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(\"“¿¡])|\n{2,}")
 
 
-def _folded(text: str) -> str:
-    lowered = text.lower()
-    if lowered.isascii():
-        return lowered  # most of a filing: nothing to fold, and no per-character work
-    return "".join(c for c in unicodedata.normalize("NFKD", lowered) if not unicodedata.combining(c))
-
-
 # Folded as words are ("qué" is "que").
 STOPWORDS = frozenset(
-    _folded(w)
+    fold_accents(w)
     for w in """a about above after all also an and any are as at be been being both but by can could did do does
     during each for from had has have how in into is it its may more most much not of on or other our per
     should so some such than that the their them then there these they this those through to under until
@@ -73,13 +67,8 @@ _stem_lock = threading.Lock()
 
 @cache
 def _weak_stems() -> frozenset[str]:
-    folded = sorted({_folded(w) for w in WEAK_WORDS})
+    folded = sorted({fold_accents(w) for w in WEAK_WORDS})
     return frozenset(_stemmer("en").stemWords(folded)) | frozenset(_stemmer("es").stemWords(folded))
-
-
-def fold_accents(text: str) -> str:
-    """Lower case without accents: 'Cuánto' and 'cuanto' are one word to a question."""
-    return _folded(text)
 
 
 # One word for a quarter however it is written: "second quarter", "segundo trimestre", "Q2",

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import enum
 import re
-import unicodedata
+
+from enterprise.language import fold_accents
 
 _WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
 
 
-def fold(text: str) -> str:
-    return unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
+fold = fold_accents
 
 
 _CONCEPTS: dict[str, tuple[str, ...]] = {

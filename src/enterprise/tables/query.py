@@ -301,18 +301,14 @@ def _period_rows(table: DataTable, rows: list[int], period: str) -> list[int]:
     match = _PERIOD.match(period)
     assert match is not None
     kind, number = match.group(1), int(match.group(2))
-    months = {month_of for month_of in range(1, 13)}
-    if kind == "quarter":
-        months = quarter_months(number)
-    elif kind == "half":
-        months = half_months(number)
+    months = quarter_months(number) if kind == "quarter" else half_months(number) if kind == "half" else set()
     quarters = {1, 2} if (kind, number) == ("half", 1) else {3, 4} if kind == "half" else set()
     found = []
     for i in rows:
         cells = set().union(*(table.cell_words[i][c.index] for c in table.label_columns))
         if (
             period in cells
-            or (kind != "month" and any(f"month:{m}" in cells for m in months))
+            or any(f"month:{m}" in cells for m in months)
             or (quarters and any(f"quarter:{q}" in cells for q in quarters))
         ):
             found.append(i)
