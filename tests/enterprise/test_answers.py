@@ -170,6 +170,22 @@ def test_query_log_feedback_and_roles(apple_10k) -> None:  # type: ignore[no-unt
         assert response.status_code == 404
 
 
+def test_each_user_lists_only_their_own_recent_questions(apple_10k) -> None:  # type: ignore[no-untyped-def]
+    api, admin_token, _, _ = apple_10k
+    _, first = add_user(api.client, api.prefix, admin_token, Role.VIEWER, "apple-reader")
+    _, second = add_user(api.client, api.prefix, admin_token, Role.VIEWER, "apple-reader")
+    older = ask(api, first, "What was Apple's net income in 2019?")
+    newer = ask(api, first, "What were Apple's total net sales in 2018?")
+    theirs = ask(api, second, "What was Apple's diluted EPS in 2019?")
+    mine = api.client.get(api.url("/me/queries"), headers=bearer(first)).json()
+    assert [q["id"] for q in mine["items"]] == [newer["query_id"], older["query_id"]]
+    assert mine["total"] == 2
+    assert mine["items"][0]["question"] == "What were Apple's total net sales in 2018?"
+    others = api.client.get(api.url("/me/queries"), params={"limit": 1}, headers=bearer(second)).json()
+    assert [q["id"] for q in others["items"]] == [theirs["query_id"]]
+    assert api.client.get(api.url("/me/queries"), params={"limit": 0}, headers=bearer(first)).status_code == 422
+
+
 # --- the LLM path, against a fake OpenAI-compatible server on 127.0.0.1 --------------------
 
 

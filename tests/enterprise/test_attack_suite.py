@@ -37,14 +37,17 @@ ROLE_MATRIX: dict[tuple[str, str], Role | None] = {
     ("post", "/documents/{document_id}/reindex"): Role.ANALYST,
     ("get", "/documents/{document_id}/tables"): Role.VIEWER,
     ("get", "/documents/{document_id}/statements"): Role.VIEWER,
+    ("get", "/documents/{document_id}/pages/{page}"): Role.VIEWER,
     ("get", "/search"): Role.VIEWER,
     ("post", "/query"): Role.VIEWER,
     ("get", "/queries"): Role.ADMIN,
     ("get", "/queries/{query_id}"): Role.VIEWER,
+    ("get", "/me/queries"): Role.VIEWER,
     ("post", "/queries/{query_id}/feedback"): Role.VIEWER,
     ("get", "/usage"): Role.ADMIN,
     ("get", "/facts"): Role.VIEWER,
     ("get", "/metrics"): Role.VIEWER,
+    ("get", "/companies"): Role.VIEWER,
     ("get", "/audit"): Role.ADMIN,
 }
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
@@ -88,7 +91,7 @@ def victim(enterprise_api: EnterpriseApi) -> Victim:
     document = _ingested(api, token, uploaded.json()["id"])
     asked = api.client.post(api.url("/query"), json={"question": "What is the quarterly memo?"}, headers=bearer(token))
     me = api.client.get(api.url("/me"), headers=bearer(token)).json()
-    ids = {"document_id": document["id"], "query_id": asked.json()["query_id"], "user_id": me["id"]}
+    ids = {"document_id": document["id"], "query_id": asked.json()["query_id"], "user_id": me["id"], "page": "1"}
     return Victim(token, account.admin_email, ids)
 
 
@@ -148,7 +151,7 @@ def test_no_list_or_search_shows_another_enterprises_rows(
         )
         assert response.status_code == 200, (path, response.text[:200])
         text = response.text
-        for secret in (*victim.ids.values(), victim.admin_email, "zanzibar", "Zanzibar"):
+        for secret in (*(v for k, v in victim.ids.items() if k != "page"), victim.admin_email, "zanzibar", "Zanzibar"):
             assert secret not in text, (path, secret)
     answer = enterprise_api.client.post(
         enterprise_api.url("/query"),

@@ -4,7 +4,7 @@ import uuid
 from typing import Annotated, Any
 
 import structlog
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Path, Query, Request, Response, status
 from fastapi.responses import FileResponse
 from pydantic import ValidationError
 
@@ -13,6 +13,7 @@ from enterprise.audit.service import Action, Actor
 from enterprise.dependencies import AnalystUser, ClientIp, CurrentUser, DbSession, Runtime
 from enterprise.documents import service
 from enterprise.documents.models import Document, DocumentStatus, DocumentType
+from enterprise.documents.pages import MAX_HIGHLIGHT_CHARS, MAX_HIGHLIGHTS, page_image
 from enterprise.documents.repository import DocumentFilters
 from enterprise.documents.schemas import DocumentMetadataIn, DocumentOut, DocumentPage, SearchHitOut, TableOut
 from enterprise.ingestion.tasks import enqueue_ingestion
@@ -154,6 +155,39 @@ def download_original(document_id: uuid.UUID, user: CurrentUser, session: DbSess
     document = service.get_document(session, user, document_id)
     path = runtime.store.path_for(document.enterprise_id, document.sha256)
     return FileResponse(path, media_type=document.content_type, filename=document.filename)
+
+
+PAGE_IMAGE_RESPONSES: dict[int | str, dict[str, object]] = {
+    200: {"content": {"image/png": {"schema": {"type": "string", "format": "binary"}}}},
+    304: {"description": "Not modified: the image named by `If-None-Match` is current."},
+}
+
+
+@router.get(
+    "/documents/{document_id}/pages/{page}",
+    response_class=Response,
+    responses=PAGE_IMAGE_RESPONSES,
+)
+def page_png(
+    document_id: uuid.UUID,
+    page: Annotated[int, Path(ge=1, le=100_000, description="1-based page of the file")],
+    request: Request,
+    user: CurrentUser,
+    session: DbSession,
+    runtime: Runtime,
+    highlight: Annotated[
+        list[Annotated[str, Query(max_length=MAX_HIGHLIGHT_CHARS)]] | None,
+        Query(max_length=MAX_HIGHLIGHTS, description="words or a figure to mark on the page (up to 5)"),
+    ] = None,
+) -> Response:
+    """A page of a PDF document as a PNG image, with the given words or figures highlighted."""
+    document = service.get_document(session, user, document_id)
+    png, key = page_image(runtime.store, document, page, highlight or [])
+    etag = f'"{key}"'
+    headers = {"ETag": etag, "Cache-Control": "private, max-age=86400"}
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
+    return Response(png, media_type="image/png", headers=headers)
 
 
 @router.post("/documents/{document_id}/reindex", response_model=DocumentOut, status_code=status.HTTP_202_ACCEPTED)

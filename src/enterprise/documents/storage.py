@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from pathlib import Path
 
@@ -31,3 +32,9 @@ class OriginalStore:
 
     def delete(self, enterprise_id: uuid.UUID, sha256: str) -> None:
         self.path_for(enterprise_id, sha256).unlink(missing_ok=True)
+        shutil.rmtree(self.derived_dir(enterprise_id, sha256), ignore_errors=True)
+
+    def derived_dir(self, enterprise_id: uuid.UUID, sha256: str) -> Path:
+        """Where files made from an original (its rendered pages) are cached; removed with it."""
+        original = self.path_for(enterprise_id, sha256)
+        return original.parent / f"{sha256}.derived"

@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from enterprise.database import scoped
+from enterprise.documents.models import Document
 from enterprise.finance.models import FinancialFact, StatementCheck
 
 
@@ -74,3 +75,32 @@ def checks_of(session: Session, enterprise_id: uuid.UUID, document_id: uuid.UUID
     return session.scalars(
         query.order_by(StatementCheck.statement, StatementCheck.fiscal_year.desc(), StatementCheck.name)
     ).all()
+
+
+@dataclass(frozen=True)
+class CompanyYears:
+    company: str
+    first_year: int
+    last_year: int
+    documents: int
+
+
+def companies(session: Session, enterprise_id: uuid.UUID) -> list[CompanyYears]:
+    """The companies whose statements the enterprise's documents hold, by the documents' company."""
+    query = (
+        select(
+            Document.company,
+            func.min(FinancialFact.fiscal_year),
+            func.max(FinancialFact.fiscal_year),
+            func.count(func.distinct(Document.id)),
+        )
+        .join(Document, Document.id == FinancialFact.document_id)
+        .where(
+            FinancialFact.enterprise_id == enterprise_id,
+            Document.enterprise_id == enterprise_id,
+            Document.company.is_not(None),
+        )
+        .group_by(Document.company)
+        .order_by(Document.company)
+    )
+    return [CompanyYears(str(c), int(lo), int(hi), int(n)) for c, lo, hi, n in session.execute(query)]

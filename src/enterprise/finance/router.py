@@ -14,6 +14,7 @@ from enterprise.finance.metrics import money_unit
 from enterprise.finance.repository import FactFilters
 from enterprise.finance.schemas import (
     CheckOut,
+    CompanyOut,
     DocumentStatementsOut,
     FactOut,
     FactPage,
@@ -75,6 +76,12 @@ def list_facts(
         return _download(service.export_facts(rows, format), format, "facts")
     rows, total = service.list_facts(session, user, filters, limit, offset)
     return FactPage(items=[FactOut.model_validate(r) for r in rows], total=total, limit=limit, offset=offset)
+
+
+@router.get("/companies", response_model=list[CompanyOut])
+def list_companies(user: CurrentUser, session: DbSession) -> list[CompanyOut]:
+    """The companies whose financial statements the enterprise's documents hold, with their years."""
+    return [CompanyOut.model_validate(c) for c in service.companies(session, user)]
 
 
 @router.get("/metrics", response_model=list[MetricOut], responses=EXPORT_RESPONSES)

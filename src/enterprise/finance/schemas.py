@@ -83,3 +83,12 @@ class DocumentStatementsOut(BaseModel):
     checks: list[CheckOut]
     checks_passed: int
     checks_failed: int
+
+
+class CompanyOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    company: str
+    first_year: int = Field(description="earliest fiscal year of its statements")
+    last_year: int = Field(description="latest fiscal year of its statements")
+    documents: int = Field(description="documents holding its statements")

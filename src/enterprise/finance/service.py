@@ -128,6 +128,10 @@ def _books(session: Session, enterprise_id: uuid.UUID, company: str | None) -> l
     return [(d, FactBook(by_document.get(d.id, []))) for d in chosen]
 
 
+def companies(session: Session, user: User) -> list[repository.CompanyYears]:
+    return repository.companies(session, user.enterprise_id)
+
+
 def metrics_for(
     session: Session, user: User, company: str | None, fiscal_year: int | None, metric: str | None
 ) -> list[CompanyMetric]:

@@ -133,6 +133,18 @@ def list_queries(
     return QueryPage(items=[QueryRecordOut.model_validate(r) for r in rows], total=total, limit=limit, offset=offset)
 
 
+@router.get("/me/queries", response_model=QueryPage)
+def my_queries(
+    user: CurrentUser,
+    session: DbSession,
+    limit: Annotated[int, Query(ge=1, le=200)] = 20,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> QueryPage:
+    """The questions the signed-in user asked, newest first."""
+    rows, total = service.list_queries(session, user, QueryLogFilters(user_id=user.id), limit, offset)
+    return QueryPage(items=[QueryRecordOut.model_validate(r) for r in rows], total=total, limit=limit, offset=offset)
+
+
 @router.get("/queries/{query_id}", response_model=QueryRecordOut)
 def get_query(query_id: uuid.UUID, user: CurrentUser, session: DbSession) -> QueryRecordOut:
     """One logged query: the asker's own, or any for admins."""

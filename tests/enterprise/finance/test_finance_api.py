@@ -180,3 +180,12 @@ def test_another_enterprise_sees_no_facts(apple_10k) -> None:  # type: ignore[no
         api.url("/query"), json={"question": "What was Apple's diluted EPS for fiscal 2019?"}, headers=bearer(token)
     ).json()
     assert (answer["found"], answer["citations"], answer["facts"]) == (False, [], [])
+
+
+def test_companies_lists_each_company_with_the_years_of_its_statements(apple_10k) -> None:  # type: ignore[no-untyped-def]
+    api, token, _, _ = apple_10k
+    companies = api.client.get(api.url("/companies"), headers=bearer(token)).json()
+    assert companies == [{"company": "Apple Inc.", "first_year": 2017, "last_year": 2019, "documents": 1}]
+    outsider = make_enterprise(api.settings, "companies-outsider")
+    other = enterprise_token(api.client, api.prefix, outsider.admin_email)
+    assert api.client.get(api.url("/companies"), headers=bearer(other)).json() == []
