@@ -1,3 +1,9 @@
+# The dashboard's browser code from the npm registry, at the versions package-lock.json pins.
+FROM node:20-slim AS dashboard-assets
+WORKDIR /assets
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -17,6 +23,8 @@ RUN apt-get update \
 COPY pyproject.toml README.md ./
 COPY src ./src
 COPY migrations ./migrations
+COPY --from=dashboard-assets /assets/node_modules/chart.js/dist/chart.umd.min.js ./src/enterprise/dashboard/static/vendor/
+COPY --from=dashboard-assets /assets/node_modules/chart.js/LICENSE.md ./src/enterprise/dashboard/static/vendor/chart.js-LICENSE.md
 # The CPU build of torch: PyPI's default wheel is a multi-GB CUDA build.
 RUN pip install --extra-index-url https://download.pytorch.org/whl/cpu torch==2.13.0 \
     && pip install .

@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# Browser code from the npm registry (package-lock.json): Chart.js served by the dashboard.
+VENDOR := src/enterprise/dashboard/static/vendor
 
 .PHONY: install serve worker migrate test lint bench-embeddings bench-ingest bench-upload bench-answers bench-financebench bench-business clean
 
@@ -11,7 +13,13 @@ $(BIN)/brain: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(BIN)/brain
 
-install: $(BIN)/brain
+$(VENDOR)/chart.umd.min.js: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)
+	cp node_modules/chart.js/dist/chart.umd.min.js $(VENDOR)/
+	cp node_modules/chart.js/LICENSE.md $(VENDOR)/chart.js-LICENSE.md
+
+install: $(BIN)/brain $(VENDOR)/chart.umd.min.js
 
 serve: install
 	ENTERPRISE_ENABLED=$${ENTERPRISE_ENABLED:-true} $(BIN)/brain serve --host 127.0.0.1 --port 8000
@@ -50,4 +58,4 @@ bench-business: install
 	$(BIN)/python bench/eval_business.py --workdir bench/results/business-store --out bench/results/business
 
 clean:
-	rm -rf $(VENV) data enterprise_chroma_db
+	rm -rf $(VENV) data enterprise_chroma_db node_modules $(VENDOR)

@@ -17,7 +17,8 @@ def test_flag_off_hides_enterprise_paths() -> None:
             "/api/enterprise/me",
             "/api/enterprise/auth/token",
             "/dashboard/",
-            "/dashboard/static/dashboard.js",
+            "/dashboard/static/js/main.js",
+            "/dashboard/ask",
         ):
             response = client.get(path)
             assert response.status_code == 404, path
@@ -46,7 +47,7 @@ def test_flag_on_mounts_api_and_dashboard_and_enters_lifespan_once() -> None:
         dashboard = client.get("/dashboard/")
         assert dashboard.status_code == 200
         assert "Enterprise AI Brain" in dashboard.text
-        assert client.get("/dashboard/static/dashboard.js").status_code == 200
+        assert client.get("/dashboard/static/js/main.js").status_code == 200
         assert client.get("/api/enterprise/openapi.json").json()["info"]["title"] == "Enterprise AI Brain"
     assert enterprise_app.state.runtime.lifespan_entries == 1
 
