@@ -11,6 +11,7 @@ import json
 from datetime import UTC, datetime
 from typing import Annotated
 
+from fastapi import Query
 from pydantic import AfterValidator
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -29,6 +30,11 @@ def _as_utc(value: datetime) -> datetime:
 
 # A timestamp in any offset (or none, read as UTC), converted to UTC.
 UTCTimestamp = Annotated[datetime, AfterValidator(_as_utc)]
+
+# How many rows a list skips. Bounded: the databases take a signed 64-bit OFFSET, and no list
+# of one enterprise comes near a billion rows.
+MAX_OFFSET = 1_000_000_000
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="rows to skip")]
 
 
 def _refusal(detail: str, field: str) -> bytes:

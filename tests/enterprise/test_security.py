@@ -88,6 +88,23 @@ def test_nul_characters_and_out_of_range_offsets_are_4xx(enterprise_api: Enterpr
     assert ancient.status_code == 422
 
 
+@pytest.mark.parametrize("path", ["/documents", "/facts", "/queries", "/me/queries", "/audit"])
+def test_a_list_offset_past_what_a_database_takes_is_a_422(enterprise_api: EnterpriseApi, path: str) -> None:
+    account = make_enterprise(enterprise_api.settings, "offsets")
+    token = enterprise_token(enterprise_api.client, enterprise_api.prefix, account.admin_email)
+    response = enterprise_api.client.get(
+        enterprise_api.url(path), params={"offset": 2**63}, headers=bearer(token)
+    )  # found by the fuzz run on GET /me/queries: PostgreSQL's OFFSET is a signed 64-bit integer
+    assert response.status_code == 422
+    assert response.json()["fields"][0]["field"] == "query.offset"
+    assert (
+        enterprise_api.client.get(
+            enterprise_api.url(path), params={"offset": 1_000_000_000}, headers=bearer(token)
+        ).json()["items"]
+        == []
+    )
+
+
 @pytest.fixture
 def strict_sign_in(enterprise_api: EnterpriseApi) -> Iterator[EnterpriseApi]:
     settings = enterprise_api.settings.model_copy(

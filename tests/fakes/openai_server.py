@@ -28,6 +28,8 @@ class FakeOpenAI:
     requests: list[dict[str, Any]] = field(default_factory=list)
     fail_next: list[int] = field(default_factory=list)
     delay_seconds: float = 0.0
+    # Seconds between streamed words, so a client can be seen showing an answer as it arrives.
+    word_delay_seconds: float = 0.0
     # Scripted chat replies, used in order before the default "first sentence of [1]" reply.
     replies: list[str] = field(default_factory=list)
     in_flight: int = 0
@@ -132,6 +134,7 @@ def _handler(state: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Type", "text/event-stream")
             self.end_headers()
             for piece in re.findall(r"\S+\s*", answer):
+                time.sleep(state.word_delay_seconds)
                 chunk = {
                     "id": "chatcmpl-fake",
                     "object": "chat.completion.chunk",

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from enterprise.audit import repository
 from enterprise.audit.schemas import AuditEventOut, AuditPage
 from enterprise.dependencies import AdminUser, DbSession
-from shared.request_guards import UTCTimestamp
+from shared.request_guards import Offset, UTCTimestamp
 
 router = APIRouter(tags=["audit"])
 
@@ -22,7 +22,7 @@ def list_events(
     after: UTCTimestamp | None = None,
     before: UTCTimestamp | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> AuditPage:
     """The enterprise's audit log (admins): sign-ins, failed sign-ins, role changes, uploads, deletes, exports."""
     filters = repository.AuditFilters(action, actor_id, after, before)

@@ -19,7 +19,7 @@ from enterprise.documents.schemas import DocumentMetadataIn, DocumentOut, Docume
 from enterprise.ingestion.tasks import enqueue_ingestion
 from shared.errors import InvalidInputError
 from shared.multipart import receive_multipart
-from shared.request_guards import UTCTimestamp
+from shared.request_guards import Offset, UTCTimestamp
 
 router = APIRouter(tags=["documents"])
 log = structlog.get_logger(__name__)
@@ -119,7 +119,7 @@ def list_documents(
     uploaded_after: UTCTimestamp | None = None,
     uploaded_before: UTCTimestamp | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> DocumentPage:
     filters = DocumentFilters(status_, doc_type, company, fiscal_year, tag, q, uploaded_after, uploaded_before)
     items, total = service.list_documents(session, user, filters, limit, offset)

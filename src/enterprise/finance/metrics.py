@@ -286,6 +286,20 @@ DEFINITIONS: dict[str, Definition] = {
             "net cash from operating activities",
             _base("operating_cash_flow"),
         ),
+        Definition(
+            "investing_cash_flow",
+            "Investing cash flow",
+            "amount",
+            "net cash from investing activities",
+            _base("investing_cash_flow"),
+        ),
+        Definition(
+            "financing_cash_flow",
+            "Financing cash flow",
+            "amount",
+            "net cash from financing activities",
+            _base("financing_cash_flow"),
+        ),
         Definition("total_assets", "Total assets", "amount", "total assets", _base("total_assets")),
         Definition("current_assets", "Current assets", "amount", "total current assets", _base("current_assets")),
         Definition(

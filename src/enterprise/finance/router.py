@@ -22,6 +22,7 @@ from enterprise.finance.schemas import (
     MetricOut,
     StatementOut,
 )
+from shared.request_guards import Offset
 
 router = APIRouter(tags=["finance"])
 ExportFormat = Literal["json", "csv", "xlsx"]
@@ -65,7 +66,7 @@ def list_facts(
     statement: Annotated[str | None, Query(max_length=30)] = None,
     document_id: uuid.UUID | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
     format: ExportFormat = "json",
 ) -> FactPage | Response:
     """Financial facts read from the statements: one line item, one period, with its page."""

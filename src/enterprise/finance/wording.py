@@ -20,6 +20,8 @@ SPANISH_LABELS: dict[str, str] = {
     "free_cash_flow": "Flujo de caja libre",
     "dividends_paid": "Dividendos pagados",
     "operating_cash_flow": "Flujo de efectivo de operación",
+    "investing_cash_flow": "Flujo de efectivo de inversión",
+    "financing_cash_flow": "Flujo de efectivo de financiamiento",
     "total_assets": "Activo total",
     "current_assets": "Activo corriente",
     "total_liabilities": "Pasivo total",
@@ -66,6 +68,9 @@ SPANISH_LABELS: dict[str, str] = {
 # The words of the formulas, longest first so "current liabilities" goes before "liabilities".
 _FORMULA_WORDS = {
     "operating cash flow": "flujo de efectivo de operación",
+    "net cash from investing activities": "efectivo neto de las actividades de inversión",
+    "net cash from financing activities": "efectivo neto de las actividades de financiamiento",
+    "net cash from operating activities": "efectivo neto de las actividades de operación",
     "capital expenditures": "capex",
     "current liabilities": "pasivo corriente",
     "current assets": "activo corriente",

@@ -22,7 +22,7 @@ from enterprise.retrieval.schemas import (
     QueryRecordOut,
     UsageOut,
 )
-from shared.request_guards import UTCTimestamp
+from shared.request_guards import Offset, UTCTimestamp
 
 router = APIRouter(tags=["answers"])
 
@@ -125,7 +125,7 @@ def list_queries(
     after: UTCTimestamp | None = None,
     before: UTCTimestamp | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> QueryPage:
     """The query log of the enterprise (admins), newest first."""
     filters = QueryLogFilters(user_id, mode, feedback, found, q, after, before)
@@ -138,7 +138,7 @@ def my_queries(
     user: CurrentUser,
     session: DbSession,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> QueryPage:
     """The questions the signed-in user asked, newest first."""
     rows, total = service.list_queries(session, user, QueryLogFilters(user_id=user.id), limit, offset)

@@ -21,6 +21,7 @@ import httpx
 import pytest
 
 from tests.conftest import brain_executable
+from tests.fakes.openai_server import FakeOpenAI, running_fake_openai
 from tests.shared_data import CORPUS, require_shared
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
@@ -54,6 +55,7 @@ class DashboardSite:
     outsider: Account
     flagged: Account
     apple_document_id: str
+    model: FakeOpenAI
 
     def token(self, account: Account) -> str:
         response = httpx.post(
@@ -69,11 +71,14 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _embedded_env(root: Path) -> dict[str, str]:
-    """The environment of a fresh machine: none of the suite's PostgreSQL, Redis or Chroma settings."""
+def _embedded_env(root: Path, model: FakeOpenAI) -> dict[str, str]:
+    """The environment of a fresh machine (none of the suite's PostgreSQL, Redis or Chroma settings)
+    with a language model: the fake OpenAI-compatible server on 127.0.0.1."""
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CHROMA_URL"}}
     env.update(
         {
+            "OPENAI_BASE_URL": model.url,
+            "OPENAI_API_KEY": "sk-dashboard-test",
             "ENTERPRISE_ENABLED": "true",
             "ENVIRONMENT": "development",
             "DATA_DIR": str(root / "data"),
@@ -163,10 +168,17 @@ def _add_viewer(base: str, admin_token: str, email: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def dashboard_site() -> Iterator[DashboardSite]:
+def dashboard_model() -> Iterator[FakeOpenAI]:
+    with running_fake_openai() as model:
+        model.word_delay_seconds = 0.1
+        yield model
+
+
+@pytest.fixture(scope="session")
+def dashboard_site(dashboard_model: FakeOpenAI) -> Iterator[DashboardSite]:
     require_shared()
     root = Path(tempfile.mkdtemp(prefix="brain-dashboard-"))
-    env = _embedded_env(root)
+    env = _embedded_env(root, dashboard_model)
     admin = Account("cfo@apple-dashboard.example", "admin")
     viewer = Account("viewer@apple-dashboard.example", "viewer")
     outsider = Account("ceo@startup-x.example", "admin")
@@ -212,7 +224,7 @@ def dashboard_site() -> Iterator[DashboardSite]:
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(process, base)
-        site = DashboardSite(base, env, admin, viewer, outsider, flagged, "")
+        site = DashboardSite(base, env, admin, viewer, outsider, flagged, "", dashboard_model)
         _upload_and_wait(base, site.token(flagged), "balance_ejemplo.csv", UNBALANCED_SHEET.encode())
         _upload_and_wait(base, site.token(flagged), "balance_norte.csv", BALANCED_SHEET.encode())
         admin_token = site.token(admin)

@@ -149,6 +149,26 @@ def test_ask_streams_the_answer_and_opens_each_citation_on_its_page(
     assert executive.errors == []
 
 
+def test_a_written_answer_streams_in_word_by_word_then_its_sources(visitor: Any, dashboard_site: DashboardSite) -> None:
+    executive = visitor()
+    page = executive.sign_in(dashboard_site.admin, "/ask")
+    page.get_by_label("Question", exact=True).fill("How does Apple describe the risks of its international operations?")
+    page.get_by_role("button", name="Ask", exact=True).click()
+    # Part of the answer is on screen while the model is still writing: words, and no sources yet.
+    page.wait_for_function(
+        """() => {
+            const text = document.getElementById('answer-text').textContent;
+            return text.split(' ').length >= 3 && !text.includes('[1]') && !document.querySelector('#citations li');
+        }"""
+    )
+    page.locator("#citations li").first.wait_for()
+    assert page.locator("#answer-mode").inner_text().startswith("Written answer")
+    assert page.locator("#answer-text").inner_text().endswith("[1]")
+    chats = [r for r in dashboard_site.model.requests if r["path"].endswith("/chat/completions")]
+    assert chats[-1]["body"]["stream"] is True
+    executive.shoot("ask-written")
+
+
 def test_an_uploaded_file_shows_its_progress_until_ready_then_can_be_deleted(
     visitor: Any, dashboard_site: DashboardSite, tmp_path: Any
 ) -> None:
@@ -304,7 +324,7 @@ def test_an_admin_invites_a_user_who_signs_in_through_the_link(visitor: Any, das
     admin = visitor()
     page = admin.sign_in(dashboard_site.admin, "/admin")
     page.locator("#users tbody tr").first.wait_for()
-    assert "0 of 2,000,000" in page.locator("#usage").inner_text()
+    assert re.search(r"\d of 2,000,000 \(\d+ %\)", page.locator("#usage").inner_text())
     page.get_by_label("Email").fill("new.analyst@apple-dashboard.example")
     page.get_by_label("Role", exact=True).select_option("analyst")
     page.get_by_role("button", name="Invite").click()
@@ -317,6 +337,8 @@ def test_an_admin_invites_a_user_who_signs_in_through_the_link(visitor: Any, das
     newcomer = visitor()
     welcome = newcomer.page
     welcome.goto(link)
+    welcome.locator("#accept-form").wait_for()
+    newcomer.shoot("invite")
     welcome.get_by_label("Choose a password").fill("the-newcomers-password")
     welcome.get_by_role("button", name="Set password and sign in").click()
     _overview_ready(welcome)
@@ -329,6 +351,7 @@ def test_keyboard_alone_signs_in_and_reaches_a_cited_page(visitor: Any, dashboar
     page = person.open("/")
     page.locator("#sign-in-email").wait_for()
     assert page.evaluate("document.activeElement.id") == "sign-in-email"  # the form takes the focus
+    person.shoot("sign-in")
     page.keyboard.type(dashboard_site.admin.email)
     page.keyboard.press("Tab")
     page.keyboard.type("a-long-password-for-the-dashboard")

@@ -103,7 +103,7 @@ function drawCharts(table) {
   const charts = [
     { id: "chart-income", title: t("chart.income"), kind: "bar", series: series(["revenue", "net_income"]), format: amount, unit: unitOf(table, "revenue") },
     { id: "chart-margins", title: t("chart.margins"), kind: "line", series: series(["gross_margin", "operating_margin", "net_margin"]), format: (v) => `${formatNumber(v, 1)} %`, unit: "%" },
-    { id: "chart-cash", title: t("chart.cash"), kind: "bar", series: series(["operating_cash_flow", "capex", "free_cash_flow", "dividends_paid"]), format: amount, unit: unitOf(table, "operating_cash_flow") },
+    { id: "chart-cash", title: t("chart.cash"), kind: "bar", series: series(["operating_cash_flow", "investing_cash_flow", "financing_cash_flow", "free_cash_flow"]), format: amount, unit: unitOf(table, "operating_cash_flow") },
   ];
   // A chart with no figure in the filings is left out rather than drawn empty.
   for (const chart of charts) {
