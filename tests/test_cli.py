@@ -3,51 +3,15 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import sys
-import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 
 from tests.conftest import brain_executable, run_cli
 from tests.factories import DEFAULT_PASSWORD
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@contextmanager
-def _server(command: list[str], port: int, env: dict[str, str], cwd: Path | None = None) -> Iterator[str]:
-    process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise AssertionError(f"server exited: {process.stdout.read() if process.stdout else ''}")
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code in {200, 503}:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.3)
-        else:
-            raise AssertionError("server did not start within 90 s")
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            raise AssertionError("the server did not shut down within 20 s of SIGTERM") from None
+from tests.servers import free_port, running_server
 
 
 def test_enterprise_create_then_sign_in_through_brain_serve() -> None:
@@ -69,9 +33,9 @@ def test_enterprise_create_then_sign_in_through_brain_serve() -> None:
     again = run_cli("enterprise", "create", slug, "--admin-email", "x" + email, "--admin-password", DEFAULT_PASSWORD)
     assert again.returncode == 1
     assert "already exists" in again.stderr
-    port = _free_port()
+    port = free_port()
     command = [brain_executable(), "serve", "--port", str(port), "--no-migrate"]
-    with _server(command, port, {**os.environ, "ENTERPRISE_ENABLED": "true"}) as base:
+    with running_server(command, port, {**os.environ, "ENTERPRISE_ENABLED": "true"}) as base:
         assert httpx.get(f"{base}/health").json()["status"] == "ok"
         token = httpx.post(f"{base}/api/enterprise/auth/token", data={"username": email, "password": DEFAULT_PASSWORD})
         assert token.status_code == 200
@@ -87,9 +51,9 @@ def test_enterprise_runs_alone_with_uvicorn_on_the_same_paths() -> None:
         run_cli("enterprise", "create", slug, "--admin-email", email, "--admin-password", DEFAULT_PASSWORD).returncode
         == 0
     )
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-m", "uvicorn", "enterprise.app:app", "--port", str(port)]
-    with _server(command, port, dict(os.environ)) as base:
+    with running_server(command, port, dict(os.environ)) as base:
         token = httpx.post(f"{base}/api/enterprise/auth/token", data={"username": email, "password": DEFAULT_PASSWORD})
         assert token.status_code == 200
         assert httpx.get(f"{base}/dashboard/").status_code == 200
@@ -104,8 +68,8 @@ def test_embedded_defaults_serve_from_a_fresh_directory(tmp_path: Path) -> None:
         "DATA_DIR": str(tmp_path / "data"),
         "VECTOR_STORE_PATH": str(tmp_path / "chroma"),
     }
-    port = _free_port()
-    with _server([brain_executable(), "serve", "--port", str(port)], port, env, cwd=tmp_path) as base:
+    port = free_port()
+    with running_server([brain_executable(), "serve", "--port", str(port)], port, env, cwd=tmp_path) as base:
         health = httpx.get(f"{base}/health").json()
         assert health["status"] == "ok"
         assert health["checks"]["database:enterprise"]["backend"] == "sqlite"

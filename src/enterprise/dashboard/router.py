@@ -4,6 +4,7 @@ reads the enterprise API with the user's token, so the dashboard can do nothing 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -46,6 +47,17 @@ def _page(request: Request, template: str, page: str, **context: object) -> HTML
     )
 
 
+# The pages that need nothing but their shell: path → page (its template and its script).
+PAGES = {"/": "overview", "/ask": "ask", "/documents": "documents", "/admin": "admin", "/invite": "invite"}
+
+
+def _page_route(page: str) -> Callable[[Request], HTMLResponse]:
+    def show(request: Request) -> HTMLResponse:
+        return _page(request, f"{page}.html", page)
+
+    return show
+
+
 def _local_path(target: str, root: str) -> str:
     """Where to go back to after switching language: a dashboard path, never another site."""
     if target.startswith(root + "/") and not target.startswith("//") and "\\" not in target:
@@ -62,29 +74,12 @@ def create_dashboard_app(runtime: EnterpriseRuntime) -> FastAPI:
     )
     dashboard.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
-    @dashboard.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def overview(request: Request) -> HTMLResponse:
-        return _page(request, "overview.html", "overview")
-
-    @dashboard.get("/ask", response_class=HTMLResponse, include_in_schema=False)
-    def ask(request: Request) -> HTMLResponse:
-        return _page(request, "ask.html", "ask")
-
-    @dashboard.get("/documents", response_class=HTMLResponse, include_in_schema=False)
-    def documents(request: Request) -> HTMLResponse:
-        return _page(request, "documents.html", "documents")
+    for path, page in PAGES.items():
+        dashboard.add_api_route(path, _page_route(page), response_class=HTMLResponse, include_in_schema=False)
 
     @dashboard.get("/documents/{document_id}/statements", response_class=HTMLResponse, include_in_schema=False)
     def statements(request: Request, document_id: uuid.UUID) -> HTMLResponse:
         return _page(request, "statements.html", "statements", document_id=str(document_id))
-
-    @dashboard.get("/admin", response_class=HTMLResponse, include_in_schema=False)
-    def admin(request: Request) -> HTMLResponse:
-        return _page(request, "admin.html", "admin")
-
-    @dashboard.get("/invite", response_class=HTMLResponse, include_in_schema=False)
-    def invite(request: Request) -> HTMLResponse:
-        return _page(request, "invite.html", "invite")
 
     @dashboard.get("/language/{language}", include_in_schema=False)
     def switch_language(

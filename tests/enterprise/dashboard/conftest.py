@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -22,6 +21,7 @@ import pytest
 
 from tests.conftest import brain_executable
 from tests.fakes.openai_server import FakeOpenAI, running_fake_openai
+from tests.servers import free_port, running_server
 from tests.shared_data import CORPUS, require_shared
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
@@ -65,12 +65,6 @@ class DashboardSite:
         return str(response.json()["access_token"])
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _embedded_env(root: Path, model: FakeOpenAI) -> dict[str, str]:
     """The environment of a fresh machine (none of the suite's PostgreSQL, Redis or Chroma settings)
     with a language model: the fake OpenAI-compatible server on 127.0.0.1."""
@@ -93,20 +87,6 @@ def _brain(env: dict[str, str], *args: str, timeout: float = 600) -> str:
     done = subprocess.run([brain_executable(), *args], env=env, capture_output=True, text=True, timeout=timeout)
     assert done.returncode == 0, f"brain {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
     return done.stdout
-
-
-def _wait_until_up(process: subprocess.Popen[str], base: str) -> None:
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"brain serve exited: {process.stdout.read() if process.stdout else ''}")
-        try:
-            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.3)
-    raise AssertionError("brain serve did not answer /health within 90 s")
 
 
 # A balance sheet whose totals disagree in 2024 (11,200 of assets against 11,900 of liabilities
@@ -213,31 +193,18 @@ def dashboard_site(dashboard_model: FakeOpenAI) -> Iterator[DashboardSite]:
     )
     ingested = _brain(env, "ingest", str(CORPUS / "APPLE_2019_10K.pdf"), "--enterprise", "apple-dash")
     assert "ready" in ingested, ingested
-    port = _free_port()
-    process = subprocess.Popen(
-        [brain_executable(), "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
+    port = free_port()
     try:
-        _wait_until_up(process, base)
-        site = DashboardSite(base, env, admin, viewer, outsider, flagged, "", dashboard_model)
-        _upload_and_wait(base, site.token(flagged), "balance_ejemplo.csv", UNBALANCED_SHEET.encode())
-        _upload_and_wait(base, site.token(flagged), "balance_norte.csv", BALANCED_SHEET.encode())
-        admin_token = site.token(admin)
-        _add_viewer(base, admin_token, viewer.email)
-        listed = httpx.get(f"{base}/api/enterprise/documents", headers={"Authorization": f"Bearer {admin_token}"})
-        site.apple_document_id = listed.json()["items"][0]["id"]
-        yield site
+        with running_server([brain_executable(), "serve", "--port", str(port)], port, env) as base:
+            site = DashboardSite(base, env, admin, viewer, outsider, flagged, "", dashboard_model)
+            _upload_and_wait(base, site.token(flagged), "balance_ejemplo.csv", UNBALANCED_SHEET.encode())
+            _upload_and_wait(base, site.token(flagged), "balance_norte.csv", BALANCED_SHEET.encode())
+            admin_token = site.token(admin)
+            _add_viewer(base, admin_token, viewer.email)
+            listed = httpx.get(f"{base}/api/enterprise/documents", headers={"Authorization": f"Bearer {admin_token}"})
+            site.apple_document_id = listed.json()["items"][0]["id"]
+            yield site
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
         shutil.rmtree(root, ignore_errors=True)
 
 
