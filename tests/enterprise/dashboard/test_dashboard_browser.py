@@ -332,7 +332,8 @@ def test_an_admin_invites_a_user_who_signs_in_through_the_link(visitor: Any, das
     assert "/dashboard/invite#" in link
     page.locator("#users tbody tr", has_text="new.analyst@apple-dashboard.example").wait_for()
     assert "Invited" in page.locator("#users tbody tr", has_text="new.analyst").inner_text()
-    assert page.locator("#audit tbody tr", has_text="User created").count() >= 1
+    created = page.locator("#audit tbody tr", has_text="User created").filter(has_text="new.analyst")
+    created.wait_for()
     admin.shoot("admin")
     newcomer = visitor()
     welcome = newcomer.page
@@ -344,6 +345,19 @@ def test_an_admin_invites_a_user_who_signs_in_through_the_link(visitor: Any, das
     _overview_ready(welcome)
     assert "new.analyst@apple-dashboard.example" in welcome.locator("#who").inner_text()
     assert "Analyst" in welcome.locator("#who").inner_text()
+    # The admin promotes, then disables the newcomer, who is signed out on the next page they open.
+    page.reload()
+    row = page.locator("#users tbody tr", has_text="new.analyst@apple-dashboard.example")
+    assert "Active" in row.inner_text()
+    page.get_by_label("Role of new.analyst@apple-dashboard.example").select_option("executive")
+    page.get_by_text("Saved the changes to new.analyst@apple-dashboard.example.").wait_for()
+    page.locator("#audit tbody tr", has_text="Role changed").first.wait_for()
+    page.get_by_role("button", name="Disable new.analyst@apple-dashboard.example").click()
+    page.locator("#users tbody tr", has_text="new.analyst").filter(has_text="Disabled").wait_for()
+    assert page.get_by_label("Role of new.analyst@apple-dashboard.example").input_value() == "executive"
+    page.locator("#audit tbody tr", has_text="User disabled").first.wait_for()
+    welcome.goto(f"{dashboard_site.base}/dashboard/documents")
+    welcome.locator("#sign-in-form").wait_for()
 
 
 def test_keyboard_alone_signs_in_and_reaches_a_cited_page(visitor: Any, dashboard_site: DashboardSite) -> None:

@@ -33,8 +33,8 @@ async function showUsage() {
 async function updateUser(user, change, status) {
   try {
     await apiJson(`/users/${user.id}`, { method: "PATCH", headers: { "Content-Type": "application/json" }, body: JSON.stringify(change) });
-    status.textContent = t("admin.saved");
-    await showUsers();
+    await Promise.all([showUsers(), showAudit()]);
+    document.getElementById("users-status").textContent = t("admin.saved_user", { email: user.email });
   } catch (error) {
     status.textContent = error.message;
   }
@@ -85,7 +85,7 @@ async function invite(event) {
     const link = `${window.location.origin}${ROOT}/invite#${created.invite_token}`;
     result.replaceChildren(t("admin.invited_link", { email: created.email }), " ", el("code", { class: "invite-link", text: link }));
     event.target.reset();
-    await showUsers();
+    await Promise.all([showUsers(), showAudit()]);
   } catch (error) {
     result.textContent = error.message;
   }
