@@ -144,7 +144,7 @@ def test_ask_streams_the_answer_and_opens_each_citation_on_its_page(
         f"{dashboard_site.base}/api/enterprise/me/queries", headers={"Authorization": f"Bearer {token}"}
     ).json()
     assert (mine["items"][0]["question"], mine["items"][0]["feedback"]) == (question, "up")
-    assert page.locator("#recent li").first.inner_text().startswith(question)
+    page.locator("#recent li").first.filter(has_text=question).wait_for()
     executive.shoot("ask")
     assert executive.errors == []
 
@@ -323,7 +323,7 @@ def test_a_user_of_another_enterprise_sees_none_of_it(visitor: Any, dashboard_si
 def test_an_admin_invites_a_user_who_signs_in_through_the_link(visitor: Any, dashboard_site: DashboardSite) -> None:
     admin = visitor()
     page = admin.sign_in(dashboard_site.admin, "/admin")
-    page.locator("#users tbody tr").first.wait_for()
+    page.locator("body[data-ready=admin]").wait_for()
     assert re.search(r"\d of 2,000,000 \(\d+ %\)", page.locator("#usage").inner_text())
     page.get_by_label("Email").fill("new.analyst@apple-dashboard.example")
     page.get_by_label("Role", exact=True).select_option("analyst")
@@ -347,6 +347,7 @@ def test_an_admin_invites_a_user_who_signs_in_through_the_link(visitor: Any, das
     assert "Analyst" in welcome.locator("#who").inner_text()
     # The admin promotes, then disables the newcomer, who is signed out on the next page they open.
     page.reload()
+    page.locator("body[data-ready=admin]").wait_for()
     row = page.locator("#users tbody tr", has_text="new.analyst@apple-dashboard.example")
     assert "Active" in row.inner_text()
     page.get_by_label("Role of new.analyst@apple-dashboard.example").select_option("executive")
@@ -403,7 +404,7 @@ def test_no_serious_accessibility_violations_and_nothing_wider_than_the_screen(
     paths = [*PAGES, f"/documents/{dashboard_site.apple_document_id}/statements"]
     for path in paths:
         page.goto(f"{dashboard_site.base}/dashboard{path}")
-        page.locator("#page").wait_for(state="visible")
+        page.locator("body[data-ready]").wait_for()
         page.wait_for_load_state("networkidle")
         page.add_script_tag(path=str(AXE))
         found = page.evaluate("axe.run(document, {resultTypes: ['violations']})")

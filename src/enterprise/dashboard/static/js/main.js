@@ -73,6 +73,8 @@ async function start() {
   document.getElementById("page").hidden = false;
   try {
     await (await load()).show(user);
+    // Everything the page loads at first is on screen (the overview marks itself sooner).
+    document.body.dataset.ready = page;
   } catch (error) {
     showError(error);
   }
