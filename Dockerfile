@@ -25,9 +25,7 @@ COPY src ./src
 COPY migrations ./migrations
 COPY --from=dashboard-assets /assets/node_modules/chart.js/dist/chart.umd.min.js ./src/enterprise/dashboard/static/vendor/
 COPY --from=dashboard-assets /assets/node_modules/chart.js/LICENSE.md ./src/enterprise/dashboard/static/vendor/chart.js-LICENSE.md
-# The CPU build of torch: PyPI's default wheel is a multi-GB CUDA build.
-RUN pip install --extra-index-url https://download.pytorch.org/whl/cpu torch==2.13.0 \
-    && pip install .
+RUN pip install .
 
 RUN mkdir -p /app/data && chown -R brain:brain /app/data
 USER brain

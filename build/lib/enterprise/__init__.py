@@ -1,0 +1,1 @@
+"""Enterprise AI Brain: a self-contained ASGI product, mounted in the chatbot or run alone."""

@@ -1,0 +1,64 @@
+"""The audit log: security-relevant actions, written in their own transaction so that a
+refused or failed request is recorded too."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from enterprise.audit.models import AuditEvent
+from enterprise.auth.models import User
+from enterprise.database import bind_enterprise
+from shared.database import session_scope
+
+
+class Action:
+    LOGIN_SUCCEEDED = "login.succeeded"
+    LOGIN_FAILED = "login.failed"
+    LOGIN_THROTTLED = "login.throttled"
+    USER_CREATED = "user.created"
+    USER_UPDATED = "user.updated"
+    ROLE_CHANGED = "user.role_changed"
+    USER_DISABLED = "user.disabled"
+    DOCUMENT_UPLOADED = "document.uploaded"
+    DOCUMENT_DELETED = "document.deleted"
+    EXPORTED = "data.exported"
+
+
+@dataclass(frozen=True)
+class Actor:
+    enterprise_id: uuid.UUID
+    user_id: uuid.UUID | None
+    email: str | None
+    ip: str | None
+
+    @classmethod
+    def of(cls, user: User, ip: str | None) -> Actor:
+        return cls(user.enterprise_id, user.id, user.email, ip)
+
+
+def record(
+    factory: sessionmaker[Session],
+    actor: Actor,
+    action: str,
+    target_type: str | None = None,
+    target_id: object = None,
+    **detail: Any,
+) -> None:
+    with session_scope(factory) as session:
+        bind_enterprise(session, actor.enterprise_id)
+        session.add(
+            AuditEvent(
+                enterprise_id=actor.enterprise_id,
+                action=action,
+                actor_id=actor.user_id,
+                actor_email=actor.email,
+                ip=actor.ip,
+                target_type=target_type,
+                target_id=None if target_id is None else str(target_id),
+                detail=detail,
+            )
+        )

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from enterprise.auth.models import Enterprise, Role, User
+from enterprise.database import get_scoped, scoped
+
+
+def enterprise_by_slug(session: Session, slug: str) -> Enterprise | None:
+    return session.scalars(select(Enterprise).where(Enterprise.slug == slug)).one_or_none()
+
+
+def enterprise_by_id(session: Session, enterprise_id: uuid.UUID) -> Enterprise | None:
+    return session.get(Enterprise, enterprise_id)
+
+
+def enterprise_of_login(session: Session, email: str) -> uuid.UUID | None:
+    """The enterprise of an account, before any enterprise is bound: in PostgreSQL a function
+    owned by the tables' owner answers this one question past row-level security."""
+    if session.get_bind().dialect.name == "postgresql":
+        found = session.scalar(text("SELECT enterprise.login_enterprise(:email)"), {"email": email.lower()})
+    else:
+        found = session.scalar(select(User.enterprise_id).where(User.email == email.lower()))
+    return None if found is None else uuid.UUID(str(found))
+
+
+def user_by_email(session: Session, email: str) -> User | None:
+    # Login is the one read not scoped by enterprise: the caller has no enterprise yet.
+    return session.scalars(select(User).where(User.email == email.lower())).one_or_none()
+
+
+def user_in_enterprise(session: Session, enterprise_id: uuid.UUID, user_id: object) -> User:
+    return get_scoped(session, User, enterprise_id, user_id)
+
+
+def users_of(session: Session, enterprise_id: uuid.UUID) -> Sequence[User]:
+    return session.scalars(scoped(User, enterprise_id).order_by(User.created_at, User.email)).all()
+
+
+def active_admin_count(session: Session, enterprise_id: uuid.UUID) -> int:
+    query = (
+        select(func.count())
+        .select_from(User)
+        .where(User.enterprise_id == enterprise_id, User.role == Role.ADMIN, User.is_active.is_(True))
+    )
+    return int(session.scalar(query) or 0)

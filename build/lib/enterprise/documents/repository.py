@@ -1,0 +1,208 @@
+"""All SQL of documents, their chunks (with the full-text index) and their tables."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, delete, func, insert, select, text
+from sqlalchemy.orm import Session
+
+from enterprise.database import get_scoped, paginate, scoped
+from enterprise.documents.models import (
+    STATEMENT_SECTION_PREFIX,
+    Chunk,
+    Document,
+    DocumentStatus,
+    DocumentType,
+    ExtractedTable,
+)
+
+
+@dataclass(frozen=True)
+class DocumentFilters:
+    status: DocumentStatus | None = None
+    doc_type: DocumentType | None = None
+    company: str | None = None
+    fiscal_year: int | None = None
+    tag: str | None = None
+    search: str | None = None
+    uploaded_after: datetime | None = None
+    uploaded_before: datetime | None = None
+    tags: tuple[str, ...] = ()
+
+
+def count_documents(session: Session, enterprise_id: uuid.UUID) -> int:
+    query = select(func.count()).select_from(Document).where(Document.enterprise_id == enterprise_id)
+    return int(session.scalar(query) or 0)
+
+
+def document_by_sha(session: Session, enterprise_id: uuid.UUID, sha256: str) -> Document | None:
+    return session.scalars(scoped(Document, enterprise_id).where(Document.sha256 == sha256)).one_or_none()
+
+
+def document(session: Session, enterprise_id: uuid.UUID, document_id: object) -> Document:
+    return get_scoped(session, Document, enterprise_id, document_id)
+
+
+def documents(
+    session: Session, enterprise_id: uuid.UUID, filters: DocumentFilters, limit: int, offset: int
+) -> tuple[Sequence[Document], int]:
+    query = _filtered(scoped(Document, enterprise_id), filters)
+    order = [Document.created_at.desc(), Document.id]
+    if filters.tag:
+        # Tags are a JSON list: filtered here to stay portable between PostgreSQL and SQLite.
+        tagged = [row for row in session.scalars(query.order_by(*order)).all() if filters.tag in (row.tags or [])]
+        return tagged[offset : offset + limit], len(tagged)
+    return paginate(session, query, order, limit, offset)
+
+
+def _filtered(query: Select[Document], filters: DocumentFilters) -> Select[Document]:
+    if filters.status is not None:
+        query = query.where(Document.status == filters.status)
+    if filters.doc_type is not None:
+        query = query.where(Document.doc_type == filters.doc_type)
+    if filters.company:
+        query = query.where(func.lower(Document.company).contains(filters.company.lower()))
+    if filters.fiscal_year is not None:
+        query = query.where(Document.fiscal_year == filters.fiscal_year)
+    if filters.search:
+        query = query.where(func.lower(Document.filename).contains(filters.search.lower()))
+    if filters.uploaded_after is not None:
+        query = query.where(Document.created_at >= filters.uploaded_after)
+    if filters.uploaded_before is not None:
+        query = query.where(Document.created_at < filters.uploaded_before)
+    return query
+
+
+def searchable_documents(
+    session: Session, enterprise_id: uuid.UUID, filters: DocumentFilters, document_ids: Sequence[uuid.UUID] | None
+) -> Sequence[Document]:
+    """Documents with chunks in the full-text index, narrowed by `filters` and `document_ids`."""
+    if document_ids is not None and not document_ids:
+        return []
+    query = _filtered(scoped(Document, enterprise_id), filters)
+    query = query.where(Document.searchable_at.is_not(None), Document.chunk_count > 0)
+    if document_ids is not None:
+        query = query.where(Document.id.in_(list(document_ids)))
+    rows = session.scalars(query.order_by(Document.created_at, Document.id)).all()
+    if filters.tags:
+        wanted = set(filters.tags)
+        return [row for row in rows if wanted.issubset(row.tags or [])]
+    return rows
+
+
+def documents_by_ids(session: Session, enterprise_id: uuid.UUID, ids: Sequence[uuid.UUID]) -> Sequence[Document]:
+    return session.scalars(scoped(Document, enterprise_id).where(Document.id.in_(ids))).all()
+
+
+def stale_documents(session: Session, status: DocumentStatus, before: datetime) -> Sequence[Document]:
+    """Jobs left behind by a dead worker, across enterprises: only the job reaper reads this."""
+    return session.scalars(select(Document).where(Document.status == status, Document.heartbeat_at < before)).all()
+
+
+def add_chunks(session: Session, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    session.execute(insert(Chunk), rows)
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(
+            text(
+                "INSERT INTO enterprise.chunk_fts (chunk_id, enterprise_id, document_id, section, text) "
+                "VALUES (:chunk_id, :enterprise_id, :document_id, :section, :text)"
+            ),
+            [
+                {
+                    "chunk_id": row["id"].hex,
+                    "enterprise_id": row["enterprise_id"].hex,
+                    "document_id": row["document_id"].hex,
+                    "section": row["section"],
+                    "text": row["text"],
+                }
+                for row in rows
+            ],
+        )
+
+
+def chunks_of(session: Session, enterprise_id: uuid.UUID, document_id: uuid.UUID) -> Sequence[Chunk]:
+    query = scoped(Chunk, enterprise_id).where(Chunk.document_id == document_id).order_by(Chunk.ordinal)
+    return session.scalars(query).all()
+
+
+def chunks_on_pages(
+    session: Session, enterprise_id: uuid.UUID, document_id: uuid.UUID, pages: Sequence[int]
+) -> Sequence[Chunk]:
+    query = scoped(Chunk, enterprise_id).where(Chunk.document_id == document_id, Chunk.page.in_(list(pages)))
+    return session.scalars(query.order_by(Chunk.ordinal)).all()
+
+
+def statement_sections(session: Session, enterprise_id: uuid.UUID, document_id: uuid.UUID) -> dict[int, str]:
+    """Page → the financial-statement section its chunks were indexed under."""
+    rows = session.execute(
+        select(Chunk.page, Chunk.section)
+        .where(
+            Chunk.enterprise_id == enterprise_id,
+            Chunk.document_id == document_id,
+            Chunk.section.startswith(STATEMENT_SECTION_PREFIX),
+        )
+        .distinct()
+    )
+    return {page: section for page, section in rows}
+
+
+def first_pages_text(session: Session, enterprise_id: uuid.UUID, document_id: uuid.UUID, pages: int = 2) -> str:
+    """The text chunks of the document's first pages (its cover), in order."""
+    rows = session.scalars(
+        select(Chunk.text)
+        .where(Chunk.enterprise_id == enterprise_id, Chunk.document_id == document_id, Chunk.page <= pages)
+        .order_by(Chunk.ordinal)
+    )
+    return "\n".join(rows)
+
+
+def chunk_count(session: Session, enterprise_id: uuid.UUID, document_id: uuid.UUID) -> int:
+    query = select(func.count()).select_from(Chunk)
+    query = query.where(Chunk.enterprise_id == enterprise_id, Chunk.document_id == document_id)
+    return int(session.scalar(query) or 0)
+
+
+def delete_chunks(session: Session, enterprise_id: uuid.UUID, document_id: uuid.UUID) -> None:
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(
+            text("DELETE FROM enterprise.chunk_fts WHERE enterprise_id = :e AND document_id = :d"),
+            {"e": enterprise_id.hex, "d": document_id.hex},
+        )
+    session.execute(delete(Chunk).where(Chunk.enterprise_id == enterprise_id, Chunk.document_id == document_id))
+
+
+def add_tables(session: Session, tables: list[ExtractedTable]) -> None:
+    session.add_all(tables)
+    session.flush()
+
+
+def tables_of(session: Session, enterprise_id: uuid.UUID, document_id: uuid.UUID) -> Sequence[ExtractedTable]:
+    query = scoped(ExtractedTable, enterprise_id).where(ExtractedTable.document_id == document_id)
+    return session.scalars(query.order_by(ExtractedTable.page, ExtractedTable.ordinal)).all()
+
+
+def delete_tables(session: Session, enterprise_id: uuid.UUID, document_id: uuid.UUID) -> None:
+    session.execute(
+        delete(ExtractedTable).where(
+            ExtractedTable.enterprise_id == enterprise_id, ExtractedTable.document_id == document_id
+        )
+    )
+
+
+def delete_document_rows(session: Session, document: Document) -> None:
+    delete_chunks(session, document.enterprise_id, document.id)
+    delete_tables(session, document.enterprise_id, document.id)
+    session.delete(document)
+
+
+def chunks_by_ids(session: Session, enterprise_id: uuid.UUID, ids: Sequence[uuid.UUID]) -> Sequence[Chunk]:
+    if not ids:
+        return []
+    return session.scalars(scoped(Chunk, enterprise_id).where(Chunk.id.in_(ids))).all()

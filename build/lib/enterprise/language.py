@@ -1,0 +1,35 @@
+"""Which of our users' two languages a text is written in. The model ships in the package."""
+
+from __future__ import annotations
+
+import threading
+import unicodedata
+from functools import cache
+from typing import Any
+
+LANGUAGES = ("en", "es")
+_lock = threading.Lock()
+
+
+@cache
+def _identifier() -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
+    identifier.set_languages(list(LANGUAGES))
+    return identifier
+
+
+def detect_language(text: str) -> str:
+    """'es' or 'en'."""
+    with _lock:
+        language, _ = _identifier().classify(text)
+    return str(language)
+
+
+def fold_accents(text: str) -> str:
+    """Lower case without accents: "Cuánto" and "cuanto", "retención" and "retencion" are one word."""
+    lowered = text.lower()
+    if lowered.isascii():
+        return lowered  # most of a filing: nothing to fold, and no per-character work
+    return "".join(c for c in unicodedata.normalize("NFKD", lowered) if not unicodedata.combining(c))

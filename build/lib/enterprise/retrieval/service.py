@@ -1,0 +1,531 @@
+"""Questions answered from an enterprise's documents: retrieval, the answer, the query log, the quota."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+from langchain_core.language_models.chat_models import BaseChatModel
+from sqlalchemy.orm import Session
+
+from enterprise.auth.models import Enterprise, Role, User
+from enterprise.database import bind_enterprise
+from enterprise.documents.models import Document
+from enterprise.documents.repository import DocumentFilters
+from enterprise.finance import service as finance_service
+from enterprise.finance.answers import describe
+from enterprise.finance.metrics import Fact, money_unit
+from enterprise.finance.questions import parse_question, search_text, spelled_out
+from enterprise.finance.service import AnsweredFromFacts
+from enterprise.finance.wording import formula_in
+from enterprise.language import detect_language
+from enterprise.retrieval import repository
+from enterprise.retrieval.extractive import Citation, Draft, extractive_answer, snippet
+from enterprise.retrieval.glossary import Translation, english_terms, translations
+from enterprise.retrieval.hybrid import (
+    PageHit,
+    best_pages,
+    page_hits,
+    rerank,
+    retrieve,
+    route_question,
+    searchable_documents,
+)
+from enterprise.retrieval.llm_answer import (
+    LLMReply,
+    LLMUnavailableError,
+    UncitedAnswerError,
+    build_messages,
+    checked_draft,
+    complete,
+    stream,
+)
+from enterprise.retrieval.models import AnswerMode, Feedback, QueryRecord
+from enterprise.retrieval.routing import Route
+from enterprise.runtime import EnterpriseRuntime
+from enterprise.tables import service as tables_service
+from enterprise.tables.service import TableAnswer
+from shared.errors import NotFoundError, QuotaExceededError
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    document_ids: list[uuid.UUID] | None = None
+    filters: DocumentFilters = field(default_factory=DocumentFilters)
+    top_k: int = 5
+    request: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Answered:
+    record: QueryRecord
+    draft: Draft
+    language: str
+
+
+@dataclass
+class _Context:
+    language: str
+    pages: list[PageHit]
+    started: float
+    subject: str
+    from_facts: Draft | None = None
+    figures: AnsweredFromFacts | None = None  # the figures a reasoned answer rests on
+    asked: str | None = None  # the question as written, for its unit and whether it wants a number
+    translated: list[Translation] = field(default_factory=list)  # its terms in the documents' other languages
+    spelled: list[tuple[str, str]] = field(default_factory=list)  # its abbreviations spelled out
+
+
+def current_month(now: datetime | None = None) -> str:
+    return (now or datetime.now(UTC)).strftime("%Y-%m")
+
+
+def check_quota(session: Session, enterprise_id: uuid.UUID) -> None:
+    """429 before any model call once the enterprise has used its month's tokens."""
+    enterprise = session.get(Enterprise, enterprise_id)
+    assert enterprise is not None
+    used = repository.usage(session, enterprise_id, current_month())
+    spent = used.total_tokens if used else 0
+    if spent >= enterprise.monthly_token_quota:
+        raise QuotaExceededError(
+            f"this enterprise has used its {enterprise.monthly_token_quota:,} language-model tokens for "
+            f"{current_month()}; answers resume next month, or ask your provider for a higher quota",
+            used_tokens=spent,
+            monthly_token_quota=enterprise.monthly_token_quota,
+        )
+
+
+def _prepare(session: Session, runtime: EnterpriseRuntime, user: User, question: Question) -> _Context:
+    started = time.perf_counter()
+    language = detect_language(question.text)
+    allowed = searchable_documents(session, user.enterprise_id, question.filters, question.document_ids)
+    whole = question.document_ids is None and question.filters == DocumentFilters()
+    # Routing reads the question with its financial terms in English too (filings are in English);
+    # the facts read it as asked when they understand it, and the search in every language the
+    # documents are written in.
+    wording = question.text if language == "en" else f"{question.text} {english_terms(question.text)}".strip()
+    translated = [t for into in _other_languages(allowed, language) for t in translations(question.text, into)]
+    chosen = route_question(wording, allowed)
+    figures = (
+        _from_facts(session, user, _facts_wording(question.text, wording, chosen), allowed, chosen)
+        if runtime.settings.enable_financial_parsing
+        else None
+    )
+    # Role-play, rounding and unit instructions are not what the question is about.
+    searched = search_text(" ".join([question.text, *(t.text for t in translated)]))
+    found = retrieve(session, runtime.dense_searcher(), user.enterprise_id, searched, allowed, whole, chosen)
+    # Inside the named company's filings its name tells nothing apart: rank on the rest.
+    subject = found.route.without_company(searched)
+    # Translations are other wordings of the question's own terms; so are the English words an
+    # abbreviation is spelled out in, for a question in another language (in English they are
+    # the filing's own words and count as the question's).
+    spelled = spelled_out(question.text) if language != "en" else []
+    pairs = [(t.source, t.target) for t in translated] + spelled
+    pages = best_pages(rerank(subject, found.passages, language, pairs, question.text), question.top_k)
+    from_table = tables_service.answer_question(
+        session,
+        user.enterprise_id,
+        question.text,
+        language,
+        allowed,
+        {p.chunk.table_id for p in found.passages if p.chunk.table_id is not None},
+    )
+    if from_table is not None:
+        # Every word of the question is a heading, a cell or the table's title: its cells answer it.
+        return _Context(language, [], started, wording, _table_draft(from_table))
+    if figures is not None and figures.exact:
+        # The figure's own pages first; then where the filing discusses it.
+        return _Context(language, [], started, wording, _exact_draft(figures, pages, question.top_k, language))
+    if figures is not None:
+        # A reasoned answer: the pages its figures come from, then what the search found.
+        pages = _figure_pages(session, user, figures, pages, question.top_k)
+    elif runtime.settings.enable_financial_parsing:
+        pages = _with_statement_pages(session, user, wording, allowed, chosen, pages, question.top_k)
+    return _Context(language, pages, started, subject, None, figures, question.text, translated, spelled)
+
+
+def _facts_wording(asked: str, wording: str, chosen: Route) -> str:
+    """The question as asked when the facts' parser reads a figure in it ("margen bruto porcentual");
+    else with its terms in English ("pasivos totales" → "total liabilities")."""
+    if asked == wording or parse_question(asked, chosen.company_words).target is not None:
+        return asked
+    return wording
+
+
+def _other_languages(allowed: list[Document], language: str) -> list[str]:
+    """The languages, other than the question's, that the documents are written in (English when
+    not known: filings read before languages were recorded)."""
+    return sorted({d.language or "en" for d in allowed} - {language})
+
+
+def _with_statement_pages(
+    session: Session,
+    user: User,
+    wording: str,
+    allowed: list[Document],
+    chosen: Route,
+    found: list[PageHit],
+    top_k: int,
+) -> list[PageHit]:
+    """A question about a metric the facts could not give (what drove it, or a measure this
+    company does not print): the statement it reads from is among the sources, after the best
+    passage found."""
+    candidates = _routed(allowed, chosen)
+    if chosen.company is None and len(_companies(candidates)) > 1:
+        return found
+    located = finance_service.statement_pages_for(
+        session, user.enterprise_id, wording, candidates, chosen.company_words
+    )
+    if located is None:
+        return found
+    taken = {(p.document.id, p.page) for p in found}
+    statements = [
+        p
+        for p in page_hits(session, user.enterprise_id, located.document, located.pages)
+        if (p.document.id, p.page) not in taken
+    ]
+    if not statements:
+        return found
+    keep = max(1, top_k - len(statements))
+    return (found[:1] + statements + found[1:keep])[:top_k]
+
+
+def _from_facts(
+    session: Session, user: User, wording: str, allowed: list[Document], chosen: Route
+) -> AnsweredFromFacts | None:
+    """The question's figures from the financial facts: one exact value, or those a reasoned answer rests on."""
+    if chosen.company is None and len(_companies(allowed)) > 1:
+        return None  # several companies and none named: a figure of which one?
+    candidates = _routed(allowed, chosen)
+    if len(_companies(candidates)) > 1 and chosen.company_words:
+        # The question's words name more than one company: only the one routing chose answers.
+        candidates = [d for d in candidates if _company(d) == (chosen.company or "").lower()]
+        if not candidates:
+            return None
+    return finance_service.answer_question(
+        session, user.enterprise_id, wording, candidates, chosen.years, chosen.company_words
+    )
+
+
+def _routed(allowed: list[Document], chosen: Route) -> list[Document]:
+    return [d for d in allowed if chosen.document_ids is None or d.id in chosen.document_ids]
+
+
+def _company(document: Document) -> str:
+    return (document.company or "").lower()
+
+
+def _companies(documents: list[Document]) -> set[str]:
+    """The companies the documents are of; one with no company (a contract, a policy) is none of them."""
+    return {_company(d) for d in documents} - {""}
+
+
+def _facts_of(figures: AnsweredFromFacts) -> list[dict[str, Any]]:
+    document = figures.document
+    seen: list[Any] = []
+    rows = []
+    for answer in figures.answers:
+        for f in answer.inputs:
+            if any(f is s for s in seen):
+                continue
+            seen.append(f)
+            rows.append(
+                {
+                    "line_item": f.line_item,
+                    "metric": f.metric,
+                    "fiscal_year": f.fiscal_year,
+                    "value": f.value,
+                    "unit": money_unit(f),
+                    "page": f.page,
+                    "document_id": str(document.id),
+                    "filename": document.filename,
+                    "flagged": f.flagged,
+                }
+            )
+    return rows
+
+
+def _notes_of(figures: AnsweredFromFacts, language: str = "en") -> list[str]:
+    if language == "es":
+        notes = [f"Fórmula: {formula_in(a.formula, 'es')}." for a in figures.answers]
+        flagged = (
+            "El estado financiero del que salen estas cifras no pasó un control contable "
+            "(véase GET /documents/{id}/statements); compruébelas en la página citada."
+        )
+    else:
+        notes = [f"Formula: {a.formula}." for a in figures.answers]
+        flagged = (
+            "The statement these figures come from failed an accounting check "
+            "(see GET /documents/{id}/statements); check them against the cited page."
+        )
+    if any(a.flagged for a in figures.answers):
+        notes.append(flagged)
+    return notes
+
+
+def _exact_draft(figures: AnsweredFromFacts, found: list[PageHit], top_k: int, language: str = "en") -> Draft:
+    """One figure of the statements, exactly, with the page of every input, then the pages the
+    search found (where the filing discusses the figure)."""
+    answer, document = figures.answers[0], figures.document
+    citations: list[Citation] = []
+    for fact in answer.inputs:
+        if all(c.page != fact.page for c in citations):
+            snippet = f"{fact.line_item} | {fact.fiscal_year}: {fact.value:,.2f}".replace(".00", "")
+            citations.append(Citation(document, fact.page, snippet, 1.0))
+    cited = {(document.id, c.page) for c in citations}
+    extra = [p for p in found if (p.document.id, p.page) not in cited]
+    citations += _page_citations(extra[: max(0, top_k - len(citations))])
+    draft = Draft(describe(answer, language=language), answer.value, answer.unit, citations, found=True)
+    draft.facts = _facts_of(figures)
+    draft.notes.extend(_notes_of(figures, language))
+    return draft
+
+
+def _table_draft(answer: TableAnswer) -> Draft:
+    draft = Draft(
+        answer.answer, answer.value, answer.unit, [Citation(answer.document, answer.page, answer.location, 1.0)], True
+    )
+    draft.facts = answer.cells
+    return draft
+
+
+def _figure_pages(
+    session: Session, user: User, figures: AnsweredFromFacts, found: list[PageHit], top_k: int
+) -> list[PageHit]:
+    wanted = list(dict.fromkeys(f.page for a in figures.answers for f in a.inputs))
+    first = page_hits(session, user.enterprise_id, figures.document, wanted)
+    taken = {(p.document.id, p.page) for p in first}
+    rest = [p for p in found if (p.document.id, p.page) not in taken]
+    return (first + rest)[: max(top_k, len(first))]
+
+
+def _marker(pages: list[PageHit], figures: AnsweredFromFacts) -> Callable[[Fact], int]:
+    numbers = {(p.document.id, p.page): n for n, p in enumerate(pages, 1)}
+    return lambda fact: numbers.get((figures.document.id, fact.page), 1)
+
+
+def _figure_lines(context: _Context) -> list[str]:
+    assert context.figures is not None
+    marker = _marker(context.pages, context.figures)
+    return [describe(answer, marker, context.language) for answer in context.figures.answers]
+
+
+def _extractive(context: _Context) -> Draft:
+    """The passages found; for a reasoned question, the figures first, no single value stated."""
+    draft = extractive_answer(
+        context.subject, context.pages, context.language, context.asked, context.translated, context.spelled
+    )
+    if context.figures is None:
+        return draft
+    lines = _figure_lines(context)
+    if draft.found:
+        lines += [FROM_THE_FILING[context.language], draft.answer]
+    citations = draft.citations if draft.found else _page_citations(context.pages)
+    reasoned = Draft("\n".join(lines), None, None, citations, found=True)
+    reasoned.facts = _facts_of(context.figures)
+    reasoned.notes.extend([*_notes_of(context.figures, context.language), NOT_JUDGED[context.language]])
+    return reasoned
+
+
+FROM_THE_FILING = {"en": "From the filing:", "es": "Del documento:"}
+NOT_JUDGED = {
+    "en": "The figures are computed from the statements; whether they suit this company's business is not judged.",
+    "es": "Las cifras se calculan de los estados financieros; no se juzga si son adecuadas para este negocio.",
+}
+
+
+def _page_citations(pages: list[PageHit]) -> list[Citation]:
+    return [Citation(p.document, p.page, snippet(p.passages[0].chunk.text), p.score) for p in pages]
+
+
+def _model_question(question: Question, context: _Context) -> str:
+    """The question for the model, with the figures computed from the statements and their sources."""
+    if context.figures is None:
+        return question.text
+    figures = "\n".join(f"- {line}" for line in _figure_lines(context))
+    return (
+        f"{question.text}\n\nFigures computed exactly from the financial statements (each cites its source; "
+        f"use them as they are):\n{figures}"
+    )
+
+
+def ask(
+    session: Session, runtime: EnterpriseRuntime, model: BaseChatModel | None, user: User, question: Question
+) -> Answered:
+    context = _prepare(session, runtime, user, question)
+    if context.from_facts is not None:
+        return _finish(session, user, question, context, context.from_facts, AnswerMode.FACTS)
+    if model is not None:
+        check_quota(session, user.enterprise_id)
+    if model is None or not context.pages:
+        return _finish(
+            session,
+            user,
+            question,
+            context,
+            _extractive(context),
+            AnswerMode.FACTS if context.figures is not None else AnswerMode.EXTRACTIVE,
+        )
+    reply = LLMReply("")
+    try:
+        reply = complete(model, build_messages(_model_question(question, context), context.pages, context.language))
+        draft = checked_draft(question.text, reply.text, context.pages, context.language)
+    except (LLMUnavailableError, UncitedAnswerError) as exc:
+        return _fallback(session, user, question, context, reply, exc)
+    return _finish(session, user, question, context, draft, AnswerMode.LLM, reply)
+
+
+@dataclass
+class StreamEvent:
+    kind: str  # "token", then one "answer"
+    text: str = ""
+    answered: Answered | None = None
+
+
+def ask_streaming(
+    runtime: EnterpriseRuntime,
+    model: BaseChatModel | None,
+    enterprise_id: uuid.UUID,
+    user_id: uuid.UUID,
+    question: Question,
+) -> Iterator[StreamEvent]:
+    """The model's words as they come, then the checked answer (which may differ: see llm_answer)."""
+    with runtime.session_factory() as session:
+        bind_enterprise(session, enterprise_id)
+        with session.begin():
+            user = session.get(User, user_id)
+            assert user is not None
+            context = _prepare(session, runtime, user, question)
+            if context.from_facts is not None:
+                answered = _finish(session, user, question, context, context.from_facts, AnswerMode.FACTS)
+                yield StreamEvent("answer", answered=answered)
+                return
+            if model is None or not context.pages:
+                mode = AnswerMode.FACTS if context.figures is not None else AnswerMode.EXTRACTIVE
+                answered = _finish(session, user, question, context, _extractive(context), mode)
+                yield StreamEvent("answer", answered=answered)
+                return
+            reply = LLMReply("")
+            try:
+                yield from (
+                    StreamEvent("token", piece)
+                    for piece in stream(
+                        model,
+                        build_messages(_model_question(question, context), context.pages, context.language),
+                        reply,
+                    )
+                )
+                draft = checked_draft(question.text, reply.text, context.pages, context.language)
+            except (LLMUnavailableError, UncitedAnswerError) as exc:
+                yield StreamEvent("answer", answered=_fallback(session, user, question, context, reply, exc))
+                return
+            yield StreamEvent(
+                "answer", answered=_finish(session, user, question, context, draft, AnswerMode.LLM, reply)
+            )
+
+
+def _fallback(
+    session: Session, user: User, question: Question, context: _Context, reply: LLMReply, reason: Exception
+) -> Answered:
+    log.warning("query.llm_fallback", reason=str(reason), enterprise_id=str(user.enterprise_id))
+    draft = _extractive(context)
+    if isinstance(reason, UncitedAnswerError):
+        draft.notes.append(
+            f"The language model's answer was withheld because it was not fully cited ({reason}); "
+            "these are the passages found."
+        )
+    else:
+        draft.notes.append(f"Answered without the language model: {reason}.")
+    return _finish(session, user, question, context, draft, AnswerMode.EXTRACTIVE, reply)
+
+
+def _finish(
+    session: Session,
+    user: User,
+    question: Question,
+    context: _Context,
+    draft: Draft,
+    mode: AnswerMode,
+    reply: LLMReply | None = None,
+) -> Answered:
+    prompt_tokens = reply.prompt_tokens if reply else 0
+    completion_tokens = reply.completion_tokens if reply else 0
+    if prompt_tokens or completion_tokens:
+        repository.add_usage(session, user.enterprise_id, current_month(), prompt_tokens, completion_tokens)
+    record = QueryRecord(
+        enterprise_id=user.enterprise_id,
+        user_id=user.id,
+        question=question.text,
+        request=question.request,
+        answer=draft.answer,
+        value=draft.value,
+        unit=draft.unit,
+        mode=mode,
+        citations=[
+            {
+                "document_id": str(c.document.id),
+                "filename": c.document.filename,
+                "page": c.page,
+                "snippet": c.snippet,
+                "score": round(c.score, 4),
+            }
+            for c in draft.citations
+        ],
+        note=" ".join(draft.notes) or None,
+        found=draft.found,
+        latency_ms=int((time.perf_counter() - context.started) * 1000),
+        prompt_tokens=prompt_tokens,
+        completion_tokens=completion_tokens,
+    )
+    repository.add_query(session, record)
+    return Answered(record, draft, context.language)
+
+
+def list_queries(
+    session: Session, user: User, filters: repository.QueryLogFilters, limit: int, offset: int
+) -> tuple[list[QueryRecord], int]:
+    rows, total = repository.queries(session, user.enterprise_id, filters, limit, offset)
+    return list(rows), total
+
+
+def get_query(session: Session, user: User, query_id: object) -> QueryRecord:
+    record = repository.query(session, user.enterprise_id, query_id)
+    if user.role != Role.ADMIN and record.user_id != user.id:
+        # Another member's question is not this user's to read: indistinguishable from none.
+        raise NotFoundError(f"query {query_id} not found")
+    return record
+
+
+def give_feedback(session: Session, user: User, query_id: object, rating: Feedback, comment: str | None) -> QueryRecord:
+    record = get_query(session, user, query_id)
+    record.feedback = rating
+    record.feedback_comment = comment
+    record.feedback_at = datetime.now(UTC)
+    return record
+
+
+@dataclass(frozen=True)
+class Usage:
+    month: str
+    prompt_tokens: int
+    completion_tokens: int
+    requests: int
+    monthly_token_quota: int
+
+
+def usage_of(session: Session, user: User) -> Usage:
+    enterprise = session.get(Enterprise, user.enterprise_id)
+    assert enterprise is not None
+    month = current_month()
+    row = repository.usage(session, user.enterprise_id, month)
+    if row is None:
+        return Usage(month, 0, 0, 0, enterprise.monthly_token_quota)
+    return Usage(month, row.prompt_tokens, row.completion_tokens, row.requests, enterprise.monthly_token_quota)

@@ -1,0 +1,182 @@
+"""Each enterprise's own Chroma collection; every read and write names the enterprise."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from chromadb.api import ClientAPI
+from chromadb.api.models.Collection import Collection
+
+from shared.embeddings import Embedder
+from shared.vectorstore import model_collection
+
+COLLECTION_PREFIX = "enterprise_"
+
+
+@dataclass(frozen=True)
+class DenseHit:
+    chunk_id: uuid.UUID
+    score: float
+
+
+def collection_for(client: ClientAPI, embedder: Embedder, enterprise_id: uuid.UUID) -> Collection:
+    return model_collection(client, f"{COLLECTION_PREFIX}{enterprise_id.hex}", embedder)
+
+
+def add_vectors(
+    collection: Collection,
+    enterprise_id: uuid.UUID,
+    chunk_ids: Sequence[uuid.UUID],
+    vectors: Sequence[Sequence[float]],
+    metadatas: Sequence[dict[str, Any]],
+) -> None:
+    collection.upsert(
+        ids=[str(c) for c in chunk_ids],
+        embeddings=[list(v) for v in vectors],  # type: ignore[arg-type]
+        metadatas=[{**m, "enterprise_id": str(enterprise_id)} for m in metadatas],
+    )
+
+
+def text_key(text: str) -> str:
+    """What a vector is reused by: the exact text it was made from (and nothing else)."""
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def reusable_vectors(
+    collection: Collection, enterprise_id: uuid.UUID, document_id: uuid.UUID
+) -> tuple[dict[str, list[float]], list[str]]:
+    """The document's stored vectors by the key of their text, and every stored id.
+
+    A re-indexed document gets new chunk ids; a chunk whose text did not change keeps its
+    vector instead of being embedded again (the embedding is the slow stage of ingestion).
+    """
+    result: Any = collection.get(
+        where={"$and": [{"enterprise_id": str(enterprise_id)}, {"document_id": str(document_id)}]},
+        include=["embeddings", "metadatas"],
+    )
+    ids = list(result["ids"])
+    embeddings = result["embeddings"]
+    if embeddings is None or not ids:
+        return {}, ids
+    by_key: dict[str, list[float]] = {}
+    for metadata, vector in zip(result["metadatas"], embeddings, strict=True):
+        key = (metadata or {}).get("text_key")
+        if key:
+            by_key[str(key)] = [float(v) for v in vector]
+    return by_key, ids
+
+
+def delete_vectors(collection: Collection, ids: Sequence[str]) -> None:
+    for start in range(0, len(ids), DELETE_BATCH):
+        collection.delete(ids=list(ids[start : start + DELETE_BATCH]))
+
+
+DELETE_BATCH = 5000
+
+
+def delete_document_vectors(collection: Collection, enterprise_id: uuid.UUID, document_id: uuid.UUID) -> None:
+    collection.delete(where={"$and": [{"enterprise_id": str(enterprise_id)}, {"document_id": str(document_id)}]})
+
+
+def search(
+    collection: Collection,
+    enterprise_id: uuid.UUID,
+    query_vector: Sequence[float],
+    limit: int,
+    document_ids: Sequence[uuid.UUID] | None = None,
+) -> list[DenseHit]:
+    """Approximate (HNSW) search of the enterprise's own collection.
+
+    The collection already holds one enterprise only; a `where` on the enterprise would make
+    Chroma filter every query (tens of milliseconds), so the enterprise is checked on each hit
+    instead, and a hit of any other enterprise is dropped.
+    """
+    count = collection.count()
+    if count == 0 or (document_ids is not None and not document_ids):
+        return []
+    where: dict[str, Any] | None = None
+    if document_ids is not None:
+        where = {
+            "$and": [{"enterprise_id": str(enterprise_id)}, {"document_id": {"$in": [str(d) for d in document_ids]}}]
+        }
+    result: Any = collection.query(
+        query_embeddings=[list(query_vector)],  # type: ignore[arg-type]
+        n_results=min(limit, count),
+        where=where,
+        include=["distances", "metadatas"],
+    )
+    owner = str(enterprise_id)
+    return [
+        DenseHit(uuid.UUID(i), 1.0 - float(d))
+        for i, d, m in zip(result["ids"][0], result["distances"][0], result["metadatas"][0], strict=True)
+        if (m or {}).get("enterprise_id") == owner
+    ]
+
+
+@dataclass(frozen=True)
+class _Matrix:
+    chunk_ids: list[uuid.UUID]
+    vectors: np.ndarray  # rows L2-normalised, so a dot product is the cosine
+
+
+class DocumentVectorCache:
+    """The vectors of recently asked documents, held in memory for exact ranking.
+
+    Chroma's filtered HNSW query costs tens of milliseconds and is approximate; a question
+    routed to one filing (a few hundred to a few thousand chunks) is ranked exactly here in
+    about a millisecond. Keyed by the document's version, so a re-indexed document is reloaded.
+    """
+
+    def __init__(self, max_vectors: int = 400_000) -> None:
+        self._max_vectors = max_vectors
+        self._entries: OrderedDict[tuple[uuid.UUID, str], _Matrix] = OrderedDict()
+        self._held = 0
+        self._lock = threading.Lock()
+
+    def matrix(self, collection: Collection, enterprise_id: uuid.UUID, document_id: uuid.UUID, version: str) -> _Matrix:
+        key = (document_id, f"{collection.name}:{version}")
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        loaded = _load_matrix(collection, enterprise_id, document_id)
+        with self._lock:
+            self._entries[key] = loaded
+            self._held += len(loaded.chunk_ids)
+            while self._held > self._max_vectors and len(self._entries) > 1:
+                _, evicted = self._entries.popitem(last=False)
+                self._held -= len(evicted.chunk_ids)
+        return loaded
+
+
+def _load_matrix(collection: Collection, enterprise_id: uuid.UUID, document_id: uuid.UUID) -> _Matrix:
+    result: Any = collection.get(
+        where={"$and": [{"enterprise_id": str(enterprise_id)}, {"document_id": str(document_id)}]},
+        include=["embeddings"],
+    )
+    embeddings = result["embeddings"]
+    if embeddings is None or len(result["ids"]) == 0:
+        return _Matrix([], np.zeros((0, 0), dtype=np.float32))
+    vectors = np.asarray(embeddings, dtype=np.float32)
+    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    return _Matrix([uuid.UUID(i) for i in result["ids"]], vectors)
+
+
+def exact_search(matrices: Sequence[_Matrix], query_vector: Sequence[float], limit: int) -> list[DenseHit]:
+    """Cosine ranking over every vector of the given documents."""
+    filled = [m for m in matrices if m.chunk_ids]
+    if not filled:
+        return []
+    query = np.asarray(query_vector, dtype=np.float32)
+    query /= max(float(np.linalg.norm(query)), 1e-12)
+    scores = np.concatenate([m.vectors @ query for m in filled])
+    ids = [chunk_id for m in filled for chunk_id in m.chunk_ids]
+    best = np.argsort(-scores)[:limit]
+    return [DenseHit(ids[i], float(scores[i])) for i in best]

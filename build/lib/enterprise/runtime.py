@@ -1,0 +1,76 @@
+"""What the enterprise product needs while it runs, built once per process from settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from chromadb.api import ClientAPI
+from langchain_core.language_models.chat_models import BaseChatModel
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from enterprise.auth.service import TokenPolicy
+from enterprise.database import SCHEMA, enforce_tenant_setting
+from enterprise.documents.storage import OriginalStore
+from enterprise.retrieval.hybrid import DenseSearcher
+from enterprise.retrieval.vectors import DocumentVectorCache
+from shared.database import create_db_engine, create_session_factory
+from shared.embeddings import Embedder, get_embedder
+from shared.llm import get_chat_model
+from shared.rate_limit import LoginThrottle
+from shared.secrets import configure_secrets
+from shared.security import TokenCodec
+from shared.settings import Settings
+from shared.vectorstore import get_chroma_client
+
+TOKEN_AUDIENCE = "enterprise"  # noqa: S105 (not a secret)
+
+
+@dataclass
+class EnterpriseRuntime:
+    settings: Settings
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    tokens: TokenPolicy
+    store: OriginalStore
+    login_throttle: LoginThrottle
+    lifespan_entries: int = field(default=0)
+    vector_cache: DocumentVectorCache = field(default_factory=DocumentVectorCache)
+    _chat_model: BaseChatModel | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, owner: bool = False) -> EnterpriseRuntime:
+        """`owner`: connect as the tables' owner (CLI, jobs), past row-level security."""
+        engine = create_db_engine(settings, [SCHEMA], owner=owner)
+        tokens = TokenPolicy(
+            codec=TokenCodec.for_audience(settings, TOKEN_AUDIENCE),
+            access_lifetime=timedelta(minutes=settings.access_token_minutes),
+            invite_lifetime=timedelta(hours=settings.invite_token_hours),
+        )
+        configure_secrets(settings)
+        session_factory = create_session_factory(engine)
+        enforce_tenant_setting(session_factory)
+        return cls(
+            settings=settings,
+            engine=engine,
+            session_factory=session_factory,
+            tokens=tokens,
+            store=OriginalStore(settings.data_dir / "originals"),
+            login_throttle=LoginThrottle.from_settings(settings),
+        )
+
+    def vector_client(self) -> ClientAPI:
+        return get_chroma_client(self.settings)
+
+    def embedder(self) -> Embedder:
+        return get_embedder(self.settings)
+
+    def chat_model(self) -> BaseChatModel | None:
+        """The configured LLM client, made once; None without OPENAI_API_KEY or OPENAI_BASE_URL."""
+        if self._chat_model is None and self.settings.llm_configured:
+            self._chat_model = get_chat_model(self.settings)
+        return self._chat_model
+
+    def dense_searcher(self) -> DenseSearcher:
+        return DenseSearcher(self.vector_client(), self.embedder(), self.vector_cache)

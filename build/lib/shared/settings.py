@@ -1,0 +1,136 @@
+"""Configuration for both products, read from the environment (and an optional .env file)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_JWT_SECRET = "change-me-in-production"  # noqa: S105 (not a secret)
+MIN_PRODUCTION_SECRET_LENGTH = 32
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class InsecureConfigurationError(RuntimeError):
+    """Raised at start-up when production would run with unsafe settings."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    # General
+    environment: Literal["development", "test", "staging", "production"] = "development"
+    debug: bool = False
+    data_dir: Path = Path("./data")
+
+    # LLM
+    openai_api_key: str | None = None
+    openai_base_url: str | None = None
+    llm_model: str = "gpt-4o-mini"
+    llm_timeout_seconds: float = 30.0
+    langchain_api_key: str | None = None
+    langchain_project: str = "enterprise-ai-brain"
+    langchain_endpoint: str | None = None
+
+    # Auth
+    jwt_secret_key: str = DEFAULT_JWT_SECRET
+    jwt_algorithm: Literal["HS256", "HS384", "HS512"] = "HS256"
+    access_token_minutes: int = 60
+    invite_token_hours: int = 72
+
+    # Jobs: unset means "in this process" exactly when there is no Redis queue to share.
+    # Failed sign-ins allowed per account and per client address in a window, then 429.
+    login_max_failures_per_account: int = 5
+    login_max_failures_per_address: int = 100
+    login_failure_window_minutes: int = 15
+    jobs_in_process: bool | None = None
+    job_workers: int = 1
+
+    # Storage
+    database_url: str | None = None
+    # The tables' owner, for migrations, the CLI and job workers; DATABASE_URL is then the
+    # web role, which PostgreSQL's row-level security holds to one enterprise per request.
+    database_owner_url: str | None = None
+    # Fernet key(s), comma-separated, newest first: encrypt stored credentials (`brain secrets-key`).
+    secrets_key: str | None = None
+    redis_url: str | None = None
+    vector_store_path: Path = Path("./enterprise_chroma_db")
+    chroma_url: str | None = None
+    embedding_model: str = "minilm-int8-onnx"
+    embedding_threads: int = 0
+
+    # Enterprise product
+    enterprise_enabled: bool = False
+    enterprise_max_documents: int = 10_000
+    max_file_size: int = 104_857_600
+    supported_formats: str = "pdf,docx,xlsx,csv,txt,json"
+    enable_advanced_analytics: bool = True
+    enable_financial_parsing: bool = True
+    enable_table_extraction: bool = True
+    enable_auto_reports: bool = False
+    report_schedule_cron: str = "0 9 * * 1"
+
+    # Connectors
+    google_drive_client_id: str | None = None
+    google_drive_client_secret: str | None = None
+    dropbox_app_key: str | None = None
+    salesforce_client_id: str | None = None
+
+    # HTTP
+    cors_origins: str = ""
+
+    # Chatbot product
+    chatbot_max_file_size: int = 10_485_760
+
+    migrations_dir: Path = Field(default=REPO_ROOT / "migrations")
+
+    @field_validator("supported_formats")
+    @classmethod
+    def _normalise_formats(cls, value: str) -> str:
+        return ",".join(part.strip().lower().lstrip(".") for part in value.split(",") if part.strip())
+
+    @field_validator("report_schedule_cron")
+    @classmethod
+    def _five_cron_fields(cls, value: str) -> str:
+        if len(value.split()) != 5:
+            raise ValueError("REPORT_SCHEDULE_CRON needs five fields: minute hour day month weekday")
+        return value
+
+    @model_validator(mode="after")
+    def _refuse_weak_secret_in_production(self) -> Settings:
+        if self.environment != "production":
+            return self
+        if self.jwt_secret_key == DEFAULT_JWT_SECRET or len(self.jwt_secret_key) < MIN_PRODUCTION_SECRET_LENGTH:
+            raise InsecureConfigurationError(
+                "JWT_SECRET_KEY must be set to a random value of at least "
+                f"{MIN_PRODUCTION_SECRET_LENGTH} characters when ENVIRONMENT=production"
+            )
+        return self
+
+    @property
+    def supported_format_set(self) -> frozenset[str]:
+        return frozenset(self.supported_formats.split(","))
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
+
+    @property
+    def run_jobs_in_process(self) -> bool:
+        return self.jobs_in_process if self.jobs_in_process is not None else self.redis_url is None
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.openai_api_key or self.openai_base_url)
+
+    @property
+    def sqlite_dir(self) -> Path:
+        return self.data_dir / "db"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
