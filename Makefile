@@ -5,12 +5,17 @@ BIN := $(VENV)/bin
 # Browser code from the npm registry (package-lock.json): Chart.js served by the dashboard.
 VENDOR := src/enterprise/dashboard/static/vendor
 
-.PHONY: install serve worker migrate test lint bench-embeddings bench-ingest bench-upload bench-answers bench-financebench bench-business clean
+.PHONY: install lock serve worker migrate test lint bench-embeddings bench-ingest bench-upload bench-answers bench-financebench bench-business clean
 
-$(BIN)/brain: pyproject.toml
+# pip-tools' compiled requirements, every file pinned by hash: requirements/base.txt (the service,
+# for the Dockerfile) and requirements/dev.txt (with the test and lint tools).
+LOCK := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-find-links --no-emit-index-url
+
+$(BIN)/brain: pyproject.toml requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.txt
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(BIN)/brain
 
 $(VENDOR)/chart.umd.min.js: package-lock.json
@@ -20,6 +25,11 @@ $(VENDOR)/chart.umd.min.js: package-lock.json
 	cp node_modules/chart.js/LICENSE.md $(VENDOR)/chart.js-LICENSE.md
 
 install: $(BIN)/brain $(VENDOR)/chart.umd.min.js
+
+# Newest versions within pyproject.toml's bounds, written to both lock files.
+lock: install
+	$(BIN)/pip-compile $(LOCK) --upgrade -o requirements/base.txt pyproject.toml
+	$(BIN)/pip-compile $(LOCK) --upgrade --extra dev -o requirements/dev.txt pyproject.toml
 
 serve: install
 	ENTERPRISE_ENABLED=$${ENTERPRISE_ENABLED:-true} $(BIN)/brain serve --host 127.0.0.1 --port 8000

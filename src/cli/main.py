@@ -94,7 +94,7 @@ def grant_web_role(
 @app.command()
 def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
-    port: Annotated[int, typer.Option()] = 8000,
+    port: Annotated[int, typer.Option(envvar="PORT", help="default: $PORT (Railway sets it), else 8000")] = 8000,
     workers: Annotated[int, typer.Option(help="uvicorn worker processes")] = 1,
     migrate_first: Annotated[
         bool | None, typer.Option("--migrate/--no-migrate", help="default: migrate on embedded SQLite only")
