@@ -48,3 +48,43 @@ def test_services_do_not_import_fastapi() -> None:
     assert services
     for path in services:
         assert not [m for m, _ in _imports(path) if m.startswith(("fastapi", "starlette"))], path
+
+
+def _domain_graph() -> dict[str, set[str]]:
+    """Which enterprise domains (the packages under src/enterprise) each one imports."""
+    root = SRC / "enterprise"
+    domains = {p.name for p in root.iterdir() if (p / "__init__.py").exists()}
+    graph: dict[str, set[str]] = {d: set() for d in domains}
+    for domain in domains:
+        for path in (root / domain).rglob("*.py"):
+            for module, _ in _imports(path):
+                parts = module.split(".")
+                if parts[0] == "enterprise" and len(parts) > 1 and parts[1] in domains and parts[1] != domain:
+                    graph[domain].add(parts[1])
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Each import cycle once, as the domains along it."""
+    found: list[list[str]] = []
+
+    def walk(node: str, path: list[str]) -> None:
+        for nxt in sorted(graph[node]):
+            if nxt == path[0]:
+                found.append(path)
+            elif nxt not in path and nxt > path[0]:
+                walk(nxt, [*path, nxt])
+
+    for start in sorted(graph):
+        walk(start, [start])
+    return found
+
+
+def test_the_enterprise_domains_import_one_another_one_way() -> None:
+    graph = _domain_graph()
+    assert {"auth", "audit", "documents", "finance", "ingestion", "retrieval", "tables", "dashboard"} <= set(graph)
+    assert _cycles(graph) == []
+    # documents is imported by what it feeds, never the other way (deletion and queueing go
+    # through enterprise.documents.listeners, implemented by the runtime).
+    assert graph["documents"] <= {"audit", "auth"}
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == [["a", "b", "c"]]  # the check itself finds one

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -12,9 +13,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from enterprise.auth.service import TokenPolicy
 from enterprise.database import SCHEMA, enforce_tenant_setting
+from enterprise.documents.models import Document
 from enterprise.documents.storage import OriginalStore
+from enterprise.finance import repository as finance_repository
 from enterprise.retrieval.hybrid import DenseSearcher
-from enterprise.retrieval.vectors import DocumentVectorCache
+from enterprise.retrieval.vectors import DocumentVectorCache, collection_for, delete_document_vectors
 from shared.database import create_db_engine, create_session_factory
 from shared.embeddings import Embedder, get_embedder
 from shared.llm import get_chat_model
@@ -71,6 +74,18 @@ class EnterpriseRuntime:
         if self._chat_model is None and self.settings.llm_configured:
             self._chat_model = get_chat_model(self.settings)
         return self._chat_model
+
+    # The documents domain's listeners (enterprise.documents.listeners): the runtime knows every
+    # domain, so documents itself imports none of those that derive data from a document.
+    def document_removed(self, session: Session, document: Document) -> None:
+        collection = collection_for(self.vector_client(), self.embedder(), document.enterprise_id)
+        delete_document_vectors(collection, document.enterprise_id, document.id)
+        finance_repository.delete_for_document(session, document.enterprise_id, document.id)
+
+    def document_queued(self, document_id: uuid.UUID) -> None:
+        from enterprise.ingestion.tasks import enqueue_ingestion  # the job queue is built on first use
+
+        enqueue_ingestion(document_id)
 
     def dense_searcher(self) -> DenseSearcher:
         return DenseSearcher(self.vector_client(), self.embedder(), self.vector_cache)

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from enterprise.audit.models import AuditEvent
-from enterprise.auth.models import User
 from enterprise.database import bind_enterprise
 from shared.database import session_scope
 
@@ -28,6 +27,19 @@ class Action:
     EXPORTED = "data.exported"
 
 
+class Member(Protocol):
+    """Who acted, as audit needs it: any signed-in user (audit does not import auth, which records here)."""
+
+    @property
+    def enterprise_id(self) -> uuid.UUID: ...
+
+    @property
+    def id(self) -> uuid.UUID: ...
+
+    @property
+    def email(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class Actor:
     enterprise_id: uuid.UUID
@@ -36,7 +48,7 @@ class Actor:
     ip: str | None
 
     @classmethod
-    def of(cls, user: User, ip: str | None) -> Actor:
+    def of(cls, user: Member, ip: str | None) -> Actor:
         return cls(user.enterprise_id, user.id, user.email, ip)
 
 

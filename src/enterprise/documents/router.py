@@ -15,8 +15,7 @@ from enterprise.documents import service
 from enterprise.documents.models import Document, DocumentStatus, DocumentType
 from enterprise.documents.pages import MAX_HIGHLIGHT_CHARS, MAX_HIGHLIGHTS, page_image
 from enterprise.documents.repository import DocumentFilters
-from enterprise.documents.schemas import DocumentMetadataIn, DocumentOut, DocumentPage, SearchHitOut, TableOut
-from enterprise.ingestion.tasks import enqueue_ingestion
+from enterprise.documents.schemas import DocumentMetadataIn, DocumentOut, DocumentPage, TableOut
 from shared.errors import InvalidInputError
 from shared.multipart import receive_multipart
 from shared.request_guards import Offset, UTCTimestamp
@@ -60,10 +59,10 @@ def _metadata_from_form(fields: dict[str, str]) -> dict[str, Any]:
         raise InvalidInputError(f"body.{field}: {first['msg']}", field=f"body.{field}") from exc
 
 
-def _enqueue_after_commit(session: DbSession, document: Document) -> None:
+def _enqueue_after_commit(session: DbSession, runtime: Runtime, document: Document) -> None:
     session.commit()
     try:
-        enqueue_ingestion(document.id)
+        runtime.document_queued(document.id)
     except Exception as exc:  # the queue is down: say so on the document rather than leave it queued
         log.error("document.enqueue_failed", document_id=str(document.id), error=str(exc))
         service.mark_unqueued(document, type(exc).__name__)
@@ -90,7 +89,7 @@ async def upload_document(
         raise
     registered = service.register_upload(session, settings, runtime.store, user, upload.file, upload.filename, metadata)
     if registered.created:
-        _enqueue_after_commit(session, registered.document)
+        _enqueue_after_commit(session, runtime, registered.document)
         document = registered.document
         audit.record(
             runtime.session_factory,
@@ -143,7 +142,7 @@ def delete_document(
     document_id: uuid.UUID, user: AnalystUser, session: DbSession, runtime: Runtime, ip: ClientIp
 ) -> None:
     filename = service.get_document(session, user, document_id).filename
-    service.delete_document(session, user, runtime.store, runtime.vector_client(), runtime.embedder(), document_id)
+    service.delete_document(session, user, runtime.store, runtime, document_id)
     session.commit()
     audit.record(
         runtime.session_factory, Actor.of(user, ip), Action.DOCUMENT_DELETED, "document", document_id, filename=filename
@@ -193,33 +192,10 @@ def page_png(
 @router.post("/documents/{document_id}/reindex", response_model=DocumentOut, status_code=status.HTTP_202_ACCEPTED)
 def reindex_document(document_id: uuid.UUID, user: AnalystUser, session: DbSession, runtime: Runtime) -> DocumentOut:
     document = service.prepare_reindex(session, user, runtime.store, document_id)
-    _enqueue_after_commit(session, document)
+    _enqueue_after_commit(session, runtime, document)
     return DocumentOut.model_validate(document)
 
 
 @router.get("/documents/{document_id}/tables", response_model=list[TableOut])
 def document_tables(document_id: uuid.UUID, user: CurrentUser, session: DbSession) -> list[TableOut]:
     return [TableOut.model_validate(t) for t in service.tables_of(session, user, document_id)]
-
-
-@router.get("/search", response_model=list[SearchHitOut])
-def search(
-    user: CurrentUser,
-    session: DbSession,
-    q: Annotated[str, Query(min_length=1, max_length=500)],
-    document_ids: Annotated[list[uuid.UUID] | None, Query()] = None,
-    limit: Annotated[int, Query(ge=1, le=50)] = 10,
-) -> list[SearchHitOut]:
-    """Full-text search over the enterprise's documents (available as soon as a document is searchable)."""
-    return [
-        SearchHitOut(
-            document_id=hit.document.id,
-            filename=hit.document.filename,
-            page=hit.chunk.page,
-            section=hit.chunk.section,
-            kind=hit.chunk.kind.value,
-            snippet=hit.chunk.text[:400],
-            score=round(hit.score, 4),
-        )
-        for hit in service.search_text(session, user, q, limit, document_ids)
-    ]

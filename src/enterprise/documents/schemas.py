@@ -99,13 +99,3 @@ class TableOut(BaseModel):
     header: list[str]
     rows: list[list[str]]
     values: list[list[float | None]]
-
-
-class SearchHitOut(BaseModel):
-    document_id: uuid.UUID
-    filename: str
-    page: int
-    section: str
-    kind: str
-    snippet: str
-    score: float

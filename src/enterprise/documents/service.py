@@ -8,18 +8,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from chromadb.api import ClientAPI
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from enterprise.auth.models import Enterprise, Role, User
 from enterprise.documents import repository
-from enterprise.documents.models import Chunk, Document, DocumentSource, DocumentStatus, DocumentType, ExtractedTable
+from enterprise.documents.listeners import DocumentListeners
+from enterprise.documents.models import Document, DocumentSource, DocumentStatus, DocumentType, ExtractedTable
 from enterprise.documents.storage import OriginalStore
-from enterprise.finance import repository as finance_repository
-from enterprise.retrieval import lexical
-from enterprise.retrieval.vectors import collection_for, delete_document_vectors
-from shared.embeddings import Embedder
 from shared.errors import ConflictError, PermissionDeniedError
 from shared.settings import Settings
 from shared.text_extraction import sniff_format
@@ -132,13 +128,12 @@ def update_metadata(session: Session, user: User, document_id: object, changes: 
 
 
 def delete_document(
-    session: Session, user: User, store: OriginalStore, client: ClientAPI, embedder: Embedder, document_id: object
+    session: Session, user: User, store: OriginalStore, listeners: DocumentListeners, document_id: object
 ) -> None:
     document = repository.document(session, user.enterprise_id, document_id)
     _require_owner_or_admin(user, document)
-    delete_document_vectors(collection_for(client, embedder, user.enterprise_id), user.enterprise_id, document.id)
+    listeners.document_removed(session, document)
     sha256 = document.sha256
-    finance_repository.delete_for_document(session, user.enterprise_id, document.id)
     repository.delete_document_rows(session, document)
     session.flush()
     if repository.document_by_sha(session, user.enterprise_id, sha256) is None:
@@ -168,26 +163,3 @@ def mark_unqueued(document: Document, reason: str) -> None:
 def tables_of(session: Session, user: User, document_id: object) -> Sequence[ExtractedTable]:
     document = repository.document(session, user.enterprise_id, document_id)
     return repository.tables_of(session, user.enterprise_id, document.id)
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    chunk: Chunk
-    document: Document
-    score: float
-
-
-def search_text(
-    session: Session, user: User, query: str, limit: int, document_ids: Sequence[uuid.UUID] | None
-) -> list[SearchHit]:
-    hits = lexical.search(session, user.enterprise_id, query, limit, document_ids)
-    chunks = {c.id: c for c in repository.chunks_by_ids(session, user.enterprise_id, [h.chunk_id for h in hits])}
-    documents = {
-        d.id: d
-        for d in repository.documents_by_ids(session, user.enterprise_id, [c.document_id for c in chunks.values()])
-    }
-    return [
-        SearchHit(chunks[h.chunk_id], documents[chunks[h.chunk_id].document_id], h.score)
-        for h in hits
-        if h.chunk_id in chunks and chunks[h.chunk_id].document_id in documents
-    ]

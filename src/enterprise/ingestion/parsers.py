@@ -11,10 +11,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from enterprise.ingestion.numbers import parse_row_numbers
 from enterprise.ingestion.pdf_tables import GridTable, PageSignals, page_signals
 from enterprise.ingestion.sheets import SheetGrid, csv_rows, split_grid
 from enterprise.language import detect_language
+from enterprise.numbers import parse_row_numbers
 from shared.text_extraction import PageText, UnreadableDocumentError, decode_text, extract_docx_pages
 
 MAX_JSON_DEPTH = 64

@@ -20,8 +20,8 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from enterprise.ingestion.numbers import detect_scale, parse_number, parse_row_numbers, scale_currency
 from enterprise.language import detect_language
+from enterprise.numbers import detect_scale, parse_number, parse_row_numbers, scale_currency
 
 STATEMENT_TITLE = re.compile(
     r"consolidated\s*(statements?|balance\s*sheets?)\s*of|consolidated\s*balance\s*sheets?|"

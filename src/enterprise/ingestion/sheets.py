@@ -8,7 +8,7 @@ import io
 from collections import Counter
 from dataclasses import dataclass
 
-from enterprise.ingestion.numbers import detect_currency, detect_scale, parse_number
+from enterprise.numbers import detect_currency, detect_scale, parse_number
 
 DELIMITERS = ";,\t|"
 # Rows read to find the header: title blocks are short, and a sheet's data starts near its top.

@@ -13,8 +13,8 @@ from typing import Any
 from enterprise.documents.models import STATEMENT_SECTION_PREFIX, Document
 from enterprise.finance.periods import named_years
 from enterprise.finance.questions import asked_scale
-from enterprise.ingestion.numbers import detect_scale, parse_number, writes_decimal_comma
 from enterprise.language import detect_language, fold_accents
+from enterprise.numbers import detect_scale, parse_number, writes_decimal_comma
 from enterprise.retrieval.glossary import Translation
 from enterprise.retrieval.hybrid import PageHit
 from enterprise.retrieval.prose_figures import figure_for, figures_in

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from enterprise.ingestion.numbers import detect_currency, parse_number
+from enterprise.numbers import detect_currency, parse_number
 
 _FIGURE = re.compile(
     r"(?P<currency>[$€£])?\s?(?P<number>\(?\d[\d.,]*\d\)?|\d)\s?(?P<percent>%|\s?por\s?ciento\b|\s?percent\b)?"

@@ -20,8 +20,10 @@ from enterprise.retrieval.schemas import (
     QueryOut,
     QueryPage,
     QueryRecordOut,
+    SearchHitOut,
     UsageOut,
 )
+from enterprise.retrieval.search import search_text
 from shared.request_guards import Offset, UTCTimestamp
 
 router = APIRouter(tags=["answers"])
@@ -172,3 +174,26 @@ def usage(user: AdminUser, session: DbSession) -> UsageOut:
         monthly_token_quota=used.monthly_token_quota,
         remaining_tokens=max(0, used.monthly_token_quota - total),
     )
+
+
+@router.get("/search", response_model=list[SearchHitOut])
+def search(
+    user: CurrentUser,
+    session: DbSession,
+    q: Annotated[str, Query(min_length=1, max_length=500)],
+    document_ids: Annotated[list[uuid.UUID] | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> list[SearchHitOut]:
+    """Full-text search over the enterprise's documents (available as soon as a document is searchable)."""
+    return [
+        SearchHitOut(
+            document_id=hit.document.id,
+            filename=hit.document.filename,
+            page=hit.chunk.page,
+            section=hit.chunk.section,
+            kind=hit.chunk.kind.value,
+            snippet=hit.chunk.text[:400],
+            score=round(hit.score, 4),
+        )
+        for hit in search_text(session, user, q, limit, document_ids)
+    ]

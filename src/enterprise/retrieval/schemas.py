@@ -114,3 +114,13 @@ class UsageOut(BaseModel):
     requests: int
     monthly_token_quota: int
     remaining_tokens: int
+
+
+class SearchHitOut(BaseModel):
+    document_id: uuid.UUID
+    filename: str
+    page: int
+    section: str
+    kind: str
+    snippet: str
+    score: float

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from enterprise.ingestion.numbers import detect_currency
+from enterprise.numbers import detect_currency
 from enterprise.tables.lexicon import tokens
 
 # A number column: most of its filled cells read as numbers.

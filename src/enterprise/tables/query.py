@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from enterprise.ingestion.numbers import parse_number
+from enterprise.numbers import parse_number
 from enterprise.tables.frame import Column, DataTable
 from enterprise.tables.lexicon import (
     ABOVE,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from enterprise.ingestion.numbers import detect_scale, parse_number, parse_row_numbers, writes_decimal_comma
+from enterprise.numbers import detect_scale, parse_number, parse_row_numbers, writes_decimal_comma
 
 pytestmark = pytest.mark.pure  # no database, no Redis
 

@@ -8,9 +8,9 @@ import openpyxl
 import pytest
 
 from enterprise.ingestion.metadata import infer_metadata
-from enterprise.ingestion.numbers import detect_currency, detect_scale, parse_row_numbers
 from enterprise.ingestion.parsers import parse
 from enterprise.ingestion.sheets import csv_rows, split_grid
+from enterprise.numbers import detect_currency, detect_scale, parse_row_numbers
 
 pytestmark = pytest.mark.pure  # no database, no Redis
 
