@@ -22,6 +22,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
+from enterprise.answers.routing import DocumentProfile, route  # noqa: E402
 from enterprise.finance.answers import answer_from_facts  # noqa: E402
 from enterprise.finance.checks import run_checks  # noqa: E402
 from enterprise.finance.metrics import FactBook  # noqa: E402
@@ -35,7 +36,6 @@ from enterprise.ingestion.metadata import infer_metadata  # noqa: E402
 from enterprise.ingestion.parsers import parse  # noqa: E402
 from enterprise.ingestion.pdf_tables import extract_tables  # noqa: E402
 from enterprise.ingestion.pipeline import statement_sections  # noqa: E402
-from enterprise.retrieval.routing import DocumentProfile, route  # noqa: E402
 
 SHARED = Path(os.environ.get("BRAIN_SHARED_DIR", ROOT.parent / "shared"))
 QUESTION_SETS = {"financebench": "financebench_dev.jsonl", "annual-reports": "dev_questions.jsonl"}

@@ -11,12 +11,12 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from enterprise.answers.router import router as answers_router
 from enterprise.audit.router import router as audit_router
 from enterprise.auth.router import router as auth_router
 from enterprise.dashboard.router import create_dashboard_app
 from enterprise.documents.router import router as documents_router
 from enterprise.finance.router import router as finance_router
-from enterprise.retrieval.router import router as answers_router
 from enterprise.runtime import EnterpriseRuntime
 from shared.health import health_report
 from shared.http_errors import ERROR_RESPONSES, install_error_handlers

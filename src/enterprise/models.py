@@ -1,10 +1,10 @@
 """Every enterprise table, imported in one place for migrations and metadata."""
 
+from enterprise.answers.models import QueryRecord, TokenUsage
 from enterprise.audit.models import AuditEvent
 from enterprise.auth.models import Enterprise, Role, User
 from enterprise.documents.models import Chunk, Document, ExtractedTable
 from enterprise.finance.models import FinancialFact, StatementCheck
-from enterprise.retrieval.models import QueryRecord, TokenUsage
 
 __all__ = [
     "AuditEvent",

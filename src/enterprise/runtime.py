@@ -11,13 +11,13 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from enterprise.answers.hybrid import DenseSearcher
+from enterprise.answers.vectors import DocumentVectorCache, collection_for, delete_document_vectors
 from enterprise.auth.service import TokenPolicy
 from enterprise.database import SCHEMA, enforce_tenant_setting
 from enterprise.documents.models import Document
 from enterprise.documents.storage import OriginalStore
 from enterprise.finance import repository as finance_repository
-from enterprise.retrieval.hybrid import DenseSearcher
-from enterprise.retrieval.vectors import DocumentVectorCache, collection_for, delete_document_vectors
 from shared.database import create_db_engine, create_session_factory
 from shared.embeddings import Embedder, get_embedder
 from shared.llm import get_chat_model

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from enterprise.retrieval.vectors import collection_for
+from enterprise.answers.vectors import collection_for
 from enterprise.runtime import EnterpriseRuntime
 from tests.factories import bearer
 

@@ -250,7 +250,7 @@ def test_document_limit_is_409_naming_it(enterprise_api: EnterpriseApi, account:
 
 
 def test_metadata_edits_survive_reindex(enterprise_api: EnterpriseApi, account: EnterpriseAccount, token: str) -> None:
-    from enterprise.retrieval.vectors import collection_for
+    from enterprise.answers.vectors import collection_for
 
     document = ingest(enterprise_api, token, "kpis.json")
     patched = enterprise_api.client.patch(
@@ -288,7 +288,7 @@ def test_metadata_edits_survive_reindex(enterprise_api: EnterpriseApi, account: 
 def test_delete_removes_chunks_vectors_tables_and_original(
     enterprise_api: EnterpriseApi, account: EnterpriseAccount, token: str
 ) -> None:
-    from enterprise.retrieval.vectors import collection_for
+    from enterprise.answers.vectors import collection_for
 
     document = ingest(enterprise_api, token, "supply_agreement.docx")
     runtime = EnterpriseRuntime.from_settings(enterprise_api.settings)

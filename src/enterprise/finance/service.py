@@ -18,7 +18,15 @@ from enterprise.documents.models import Document
 from enterprise.finance import repository
 from enterprise.finance.answers import answer_parsed, related_parsed
 from enterprise.finance.checks import failed_statements, run_checks
-from enterprise.finance.metrics import DEFINITIONS, FactBook, MetricValue, compute, is_currency, metric_statements
+from enterprise.finance.metrics import (
+    DEFINITIONS,
+    FactBook,
+    MetricValue,
+    compute,
+    is_currency,
+    metric_statements,
+    money_unit,
+)
 from enterprise.finance.models import FinancialFact, StatementCheck
 from enterprise.finance.questions import ASKS_MORE, ASKS_WHY, named_metrics, parse_question
 from enterprise.finance.statements import (
@@ -28,6 +36,7 @@ from enterprise.finance.statements import (
     primary_statement_pages,
     statement_kind,
 )
+from enterprise.finance.wording import formula_in
 from shared.errors import InvalidInputError
 
 
@@ -333,3 +342,48 @@ def _export(frame: pd.DataFrame, file_format: str, sheet: str) -> bytes:
     buffer = io.BytesIO()
     frame.to_excel(buffer, index=False, sheet_name=sheet, engine="openpyxl")
     return bytes(buffer.getvalue())
+
+
+def facts_rows(figures: AnsweredFromFacts) -> list[dict[str, Any]]:
+    """Every input of the figures once, as an answer's `facts` lists them, with its page."""
+    document = figures.document
+    seen: list[Any] = []
+    rows = []
+    for answer in figures.answers:
+        for f in answer.inputs:
+            if any(f is s for s in seen):
+                continue
+            seen.append(f)
+            rows.append(
+                {
+                    "line_item": f.line_item,
+                    "metric": f.metric,
+                    "fiscal_year": f.fiscal_year,
+                    "value": f.value,
+                    "unit": money_unit(f),
+                    "page": f.page,
+                    "document_id": str(document.id),
+                    "filename": document.filename,
+                    "flagged": f.flagged,
+                }
+            )
+    return rows
+
+
+def figure_notes(figures: AnsweredFromFacts, language: str = "en") -> list[str]:
+    """The formula of each figure, and a warning when a statement they rest on failed a check."""
+    if language == "es":
+        notes = [f"Fórmula: {formula_in(a.formula, 'es')}." for a in figures.answers]
+        flagged = (
+            "El estado financiero del que salen estas cifras no pasó un control contable "
+            "(véase GET /documents/{id}/statements); compruébelas en la página citada."
+        )
+    else:
+        notes = [f"Formula: {a.formula}." for a in figures.answers]
+        flagged = (
+            "The statement these figures come from failed an accounting check "
+            "(see GET /documents/{id}/statements); check them against the cited page."
+        )
+    if any(a.flagged for a in figures.answers):
+        notes.append(flagged)
+    return notes

@@ -18,6 +18,7 @@ from typing import Any
 import structlog
 from sqlalchemy.orm import Session
 
+from enterprise.answers.vectors import add_vectors, collection_for, delete_vectors, reusable_vectors, text_key
 from enterprise.documents import repository
 from enterprise.documents.models import (
     STATEMENT_SECTION_PREFIX,
@@ -34,7 +35,6 @@ from enterprise.ingestion.metadata import infer_metadata
 from enterprise.ingestion.parsers import ParsedDocument, parse
 from enterprise.ingestion.pdf_tables import GridTable, extract_tables
 from enterprise.language import detect_language
-from enterprise.retrieval.vectors import add_vectors, collection_for, delete_vectors, reusable_vectors, text_key
 from enterprise.runtime import EnterpriseRuntime
 from shared.database import session_scope
 from shared.text_extraction import UnreadableDocumentError, chunk_pages

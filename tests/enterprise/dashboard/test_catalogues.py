@@ -10,12 +10,12 @@ import pytest
 from babel.messages.extract import extract
 from jinja2.ext import babel_extract
 
+from enterprise.answers.models import AnswerMode
 from enterprise.audit.service import Action
 from enterprise.auth.models import Role
 from enterprise.dashboard.i18n import Language, catalogue, choose_language
 from enterprise.documents.models import DocumentStatus, DocumentType
 from enterprise.finance.kinds import StatementKind
-from enterprise.retrieval.models import AnswerMode
 
 pytestmark = pytest.mark.pure
 

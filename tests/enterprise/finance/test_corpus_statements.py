@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from enterprise.answers.routing import DocumentProfile, route
 from enterprise.finance.answers import answer_from_facts
 from enterprise.finance.checks import CheckResult, run_checks
 from enterprise.finance.metrics import FactBook
@@ -18,7 +19,6 @@ from enterprise.ingestion.metadata import infer_metadata
 from enterprise.ingestion.parsers import parse
 from enterprise.ingestion.pdf_tables import extract_tables
 from enterprise.ingestion.pipeline import statement_sections
-from enterprise.retrieval.routing import DocumentProfile, route
 from tests.shared_data import CORPUS, corpus, eval_json, eval_jsonl
 
 pytestmark = [pytest.mark.pure, *corpus]  # no database, no Redis; the corpus filings

@@ -15,9 +15,9 @@ import openai
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage, SystemMessage
 
-from enterprise.retrieval.extractive import NOT_FOUND, Citation, Draft, asks_for_number, sentence_value, snippet
-from enterprise.retrieval.hybrid import PageHit
-from enterprise.retrieval.text_match import content_terms
+from enterprise.answers.extractive import NOT_FOUND, Citation, Draft, asks_for_number, sentence_value, snippet
+from enterprise.answers.hybrid import PageHit
+from enterprise.answers.text_match import content_terms
 
 NOT_FOUND_REPLY = "NOT_FOUND"
 SOURCE_CHARS = 2400

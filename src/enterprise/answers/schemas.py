@@ -6,8 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from enterprise.answers.models import AnswerMode, Feedback
 from enterprise.documents.models import DocumentType
-from enterprise.retrieval.models import AnswerMode, Feedback
 from shared.request_guards import UTCTimestamp
 
 MAX_DOCUMENT_IDS = 200

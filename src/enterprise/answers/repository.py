@@ -11,8 +11,8 @@ from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from enterprise.answers.models import AnswerMode, Feedback, QueryRecord, TokenUsage
 from enterprise.database import get_scoped, paginate, scoped
-from enterprise.retrieval.models import AnswerMode, Feedback, QueryRecord, TokenUsage
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from enterprise.answers import lexical
 from enterprise.auth.models import User
 from enterprise.documents import repository as documents
 from enterprise.documents.models import Chunk, Document
-from enterprise.retrieval import lexical
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
-from enterprise.dependencies import AdminUser, CurrentUser, DbSession, Runtime
-from enterprise.documents.repository import DocumentFilters
-from enterprise.retrieval import service
-from enterprise.retrieval.models import AnswerMode, Feedback
-from enterprise.retrieval.repository import QueryLogFilters
-from enterprise.retrieval.schemas import (
+from enterprise.answers import query_log, service
+from enterprise.answers.models import AnswerMode, Feedback
+from enterprise.answers.repository import QueryLogFilters
+from enterprise.answers.schemas import (
     CitationOut,
     FeedbackIn,
     QueryIn,
@@ -23,7 +21,9 @@ from enterprise.retrieval.schemas import (
     SearchHitOut,
     UsageOut,
 )
-from enterprise.retrieval.search import search_text
+from enterprise.answers.search import search_text
+from enterprise.dependencies import AdminUser, CurrentUser, DbSession, Runtime
+from enterprise.documents.repository import DocumentFilters
 from shared.request_guards import Offset, UTCTimestamp
 
 router = APIRouter(tags=["answers"])
@@ -98,7 +98,7 @@ def ask(
     question = _question(body)
     if body.stream or "text/event-stream" in request.headers.get("accept", ""):
         if model is not None:
-            service.check_quota(session, user.enterprise_id)
+            query_log.check_quota(session, user.enterprise_id)
         return StreamingResponse(
             _events(runtime, model, user.enterprise_id, user.id, question), media_type="text/event-stream"
         )
@@ -131,7 +131,7 @@ def list_queries(
 ) -> QueryPage:
     """The query log of the enterprise (admins), newest first."""
     filters = QueryLogFilters(user_id, mode, feedback, found, q, after, before)
-    rows, total = service.list_queries(session, user, filters, limit, offset)
+    rows, total = query_log.list_queries(session, user, filters, limit, offset)
     return QueryPage(items=[QueryRecordOut.model_validate(r) for r in rows], total=total, limit=limit, offset=offset)
 
 
@@ -143,27 +143,27 @@ def my_queries(
     offset: Offset = 0,
 ) -> QueryPage:
     """The questions the signed-in user asked, newest first."""
-    rows, total = service.list_queries(session, user, QueryLogFilters(user_id=user.id), limit, offset)
+    rows, total = query_log.list_queries(session, user, QueryLogFilters(user_id=user.id), limit, offset)
     return QueryPage(items=[QueryRecordOut.model_validate(r) for r in rows], total=total, limit=limit, offset=offset)
 
 
 @router.get("/queries/{query_id}", response_model=QueryRecordOut)
 def get_query(query_id: uuid.UUID, user: CurrentUser, session: DbSession) -> QueryRecordOut:
     """One logged query: the asker's own, or any for admins."""
-    return QueryRecordOut.model_validate(service.get_query(session, user, query_id))
+    return QueryRecordOut.model_validate(query_log.get_query(session, user, query_id))
 
 
 @router.post("/queries/{query_id}/feedback", response_model=QueryRecordOut)
 def give_feedback(query_id: uuid.UUID, body: FeedbackIn, user: CurrentUser, session: DbSession) -> QueryRecordOut:
     """Rate an answer up or down, with an optional comment (the asker, or an admin)."""
-    record = service.give_feedback(session, user, query_id, body.rating, body.comment)
+    record = query_log.give_feedback(session, user, query_id, body.rating, body.comment)
     return QueryRecordOut.model_validate(record)
 
 
 @router.get("/usage", response_model=UsageOut)
 def usage(user: AdminUser, session: DbSession) -> UsageOut:
     """Language-model tokens used this month against the enterprise's quota."""
-    used = service.usage_of(session, user)
+    used = query_log.usage_of(session, user)
     total = used.prompt_tokens + used.completion_tokens
     return UsageOut(
         month=used.month,

@@ -6,28 +6,16 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import structlog
 from langchain_core.language_models.chat_models import BaseChatModel
 from sqlalchemy.orm import Session
 
-from enterprise.auth.models import Enterprise, Role, User
-from enterprise.database import bind_enterprise
-from enterprise.documents.models import Document
-from enterprise.documents.repository import DocumentFilters
-from enterprise.finance import service as finance_service
-from enterprise.finance.answers import describe
-from enterprise.finance.metrics import Fact, money_unit
-from enterprise.finance.questions import parse_question, search_text, spelled_out
-from enterprise.finance.service import AnsweredFromFacts
-from enterprise.finance.wording import formula_in
-from enterprise.language import detect_language
-from enterprise.retrieval import repository
-from enterprise.retrieval.extractive import Citation, Draft, extractive_answer, snippet
-from enterprise.retrieval.glossary import Translation, english_terms, translations
-from enterprise.retrieval.hybrid import (
+from enterprise.answers import query_log
+from enterprise.answers.extractive import Citation, Draft, extractive_answer, snippet
+from enterprise.answers.glossary import Translation, english_terms, translations
+from enterprise.answers.hybrid import (
     PageHit,
     best_pages,
     page_hits,
@@ -36,7 +24,7 @@ from enterprise.retrieval.hybrid import (
     route_question,
     searchable_documents,
 )
-from enterprise.retrieval.llm_answer import (
+from enterprise.answers.llm_answer import (
     LLMReply,
     LLMUnavailableError,
     UncitedAnswerError,
@@ -45,12 +33,21 @@ from enterprise.retrieval.llm_answer import (
     complete,
     stream,
 )
-from enterprise.retrieval.models import AnswerMode, Feedback, QueryRecord
-from enterprise.retrieval.routing import Route
+from enterprise.answers.models import AnswerMode, QueryRecord
+from enterprise.answers.routing import Route
+from enterprise.auth.models import User
+from enterprise.database import bind_enterprise
+from enterprise.documents.models import Document
+from enterprise.documents.repository import DocumentFilters
+from enterprise.finance import service as finance_service
+from enterprise.finance.answers import describe
+from enterprise.finance.metrics import Fact
+from enterprise.finance.questions import parse_question, search_text, spelled_out
+from enterprise.finance.service import AnsweredFromFacts
+from enterprise.language import detect_language
 from enterprise.runtime import EnterpriseRuntime
 from enterprise.tables import service as tables_service
 from enterprise.tables.service import TableAnswer
-from shared.errors import NotFoundError, QuotaExceededError
 
 log = structlog.get_logger(__name__)
 
@@ -82,25 +79,6 @@ class _Context:
     asked: str | None = None  # the question as written, for its unit and whether it wants a number
     translated: list[Translation] = field(default_factory=list)  # its terms in the documents' other languages
     spelled: list[tuple[str, str]] = field(default_factory=list)  # its abbreviations spelled out
-
-
-def current_month(now: datetime | None = None) -> str:
-    return (now or datetime.now(UTC)).strftime("%Y-%m")
-
-
-def check_quota(session: Session, enterprise_id: uuid.UUID) -> None:
-    """429 before any model call once the enterprise has used its month's tokens."""
-    enterprise = session.get(Enterprise, enterprise_id)
-    assert enterprise is not None
-    used = repository.usage(session, enterprise_id, current_month())
-    spent = used.total_tokens if used else 0
-    if spent >= enterprise.monthly_token_quota:
-        raise QuotaExceededError(
-            f"this enterprise has used its {enterprise.monthly_token_quota:,} language-model tokens for "
-            f"{current_month()}; answers resume next month, or ask your provider for a higher quota",
-            used_tokens=spent,
-            monthly_token_quota=enterprise.monthly_token_quota,
-        )
 
 
 def _prepare(session: Session, runtime: EnterpriseRuntime, user: User, question: Question) -> _Context:
@@ -228,49 +206,6 @@ def _companies(documents: list[Document]) -> set[str]:
     return {_company(d) for d in documents} - {""}
 
 
-def _facts_of(figures: AnsweredFromFacts) -> list[dict[str, Any]]:
-    document = figures.document
-    seen: list[Any] = []
-    rows = []
-    for answer in figures.answers:
-        for f in answer.inputs:
-            if any(f is s for s in seen):
-                continue
-            seen.append(f)
-            rows.append(
-                {
-                    "line_item": f.line_item,
-                    "metric": f.metric,
-                    "fiscal_year": f.fiscal_year,
-                    "value": f.value,
-                    "unit": money_unit(f),
-                    "page": f.page,
-                    "document_id": str(document.id),
-                    "filename": document.filename,
-                    "flagged": f.flagged,
-                }
-            )
-    return rows
-
-
-def _notes_of(figures: AnsweredFromFacts, language: str = "en") -> list[str]:
-    if language == "es":
-        notes = [f"Fórmula: {formula_in(a.formula, 'es')}." for a in figures.answers]
-        flagged = (
-            "El estado financiero del que salen estas cifras no pasó un control contable "
-            "(véase GET /documents/{id}/statements); compruébelas en la página citada."
-        )
-    else:
-        notes = [f"Formula: {a.formula}." for a in figures.answers]
-        flagged = (
-            "The statement these figures come from failed an accounting check "
-            "(see GET /documents/{id}/statements); check them against the cited page."
-        )
-    if any(a.flagged for a in figures.answers):
-        notes.append(flagged)
-    return notes
-
-
 def _exact_draft(figures: AnsweredFromFacts, found: list[PageHit], top_k: int, language: str = "en") -> Draft:
     """One figure of the statements, exactly, with the page of every input, then the pages the
     search found (where the filing discusses the figure)."""
@@ -284,8 +219,8 @@ def _exact_draft(figures: AnsweredFromFacts, found: list[PageHit], top_k: int, l
     extra = [p for p in found if (p.document.id, p.page) not in cited]
     citations += _page_citations(extra[: max(0, top_k - len(citations))])
     draft = Draft(describe(answer, language=language), answer.value, answer.unit, citations, found=True)
-    draft.facts = _facts_of(figures)
-    draft.notes.extend(_notes_of(figures, language))
+    draft.facts = finance_service.facts_rows(figures)
+    draft.notes.extend(finance_service.figure_notes(figures, language))
     return draft
 
 
@@ -330,8 +265,10 @@ def _extractive(context: _Context) -> Draft:
         lines += [FROM_THE_FILING[context.language], draft.answer]
     citations = draft.citations if draft.found else _page_citations(context.pages)
     reasoned = Draft("\n".join(lines), None, None, citations, found=True)
-    reasoned.facts = _facts_of(context.figures)
-    reasoned.notes.extend([*_notes_of(context.figures, context.language), NOT_JUDGED[context.language]])
+    reasoned.facts = finance_service.facts_rows(context.figures)
+    reasoned.notes.extend(
+        [*finance_service.figure_notes(context.figures, context.language), NOT_JUDGED[context.language]]
+    )
     return reasoned
 
 
@@ -357,37 +294,20 @@ def _model_question(question: Question, context: _Context) -> str:
     )
 
 
-def ask(
-    session: Session, runtime: EnterpriseRuntime, model: BaseChatModel | None, user: User, question: Question
-) -> Answered:
-    context = _prepare(session, runtime, user, question)
-    if context.from_facts is not None:
-        return _finish(session, user, question, context, context.from_facts, AnswerMode.FACTS)
-    if model is not None:
-        check_quota(session, user.enterprise_id)
-    if model is None or not context.pages:
-        return _finish(
-            session,
-            user,
-            question,
-            context,
-            _extractive(context),
-            AnswerMode.FACTS if context.figures is not None else AnswerMode.EXTRACTIVE,
-        )
-    reply = LLMReply("")
-    try:
-        reply = complete(model, build_messages(_model_question(question, context), context.pages, context.language))
-        draft = checked_draft(question.text, reply.text, context.pages, context.language)
-    except (LLMUnavailableError, UncitedAnswerError) as exc:
-        return _fallback(session, user, question, context, reply, exc)
-    return _finish(session, user, question, context, draft, AnswerMode.LLM, reply)
-
-
 @dataclass
 class StreamEvent:
     kind: str  # "token", then one "answer"
     text: str = ""
     answered: Answered | None = None
+
+
+def ask(
+    session: Session, runtime: EnterpriseRuntime, model: BaseChatModel | None, user: User, question: Question
+) -> Answered:
+    for event in _answer(session, runtime, model, user, question, streaming=False):
+        if event.answered is not None:
+            return event.answered
+    raise AssertionError("an answer pipeline always ends with its answer")
 
 
 def ask_streaming(
@@ -397,39 +317,50 @@ def ask_streaming(
     user_id: uuid.UUID,
     question: Question,
 ) -> Iterator[StreamEvent]:
-    """The model's words as they come, then the checked answer (which may differ: see llm_answer)."""
+    """The model's words as they come, then the checked answer (which may differ: see llm_answer).
+    Runs in its own session: the response streams after the request's session has closed."""
     with runtime.session_factory() as session:
         bind_enterprise(session, enterprise_id)
         with session.begin():
             user = session.get(User, user_id)
             assert user is not None
-            context = _prepare(session, runtime, user, question)
-            if context.from_facts is not None:
-                answered = _finish(session, user, question, context, context.from_facts, AnswerMode.FACTS)
-                yield StreamEvent("answer", answered=answered)
-                return
-            if model is None or not context.pages:
-                mode = AnswerMode.FACTS if context.figures is not None else AnswerMode.EXTRACTIVE
-                answered = _finish(session, user, question, context, _extractive(context), mode)
-                yield StreamEvent("answer", answered=answered)
-                return
-            reply = LLMReply("")
-            try:
-                yield from (
-                    StreamEvent("token", piece)
-                    for piece in stream(
-                        model,
-                        build_messages(_model_question(question, context), context.pages, context.language),
-                        reply,
-                    )
-                )
-                draft = checked_draft(question.text, reply.text, context.pages, context.language)
-            except (LLMUnavailableError, UncitedAnswerError) as exc:
-                yield StreamEvent("answer", answered=_fallback(session, user, question, context, reply, exc))
-                return
-            yield StreamEvent(
-                "answer", answered=_finish(session, user, question, context, draft, AnswerMode.LLM, reply)
-            )
+            yield from _answer(session, runtime, model, user, question, streaming=True)
+
+
+def _answer(
+    session: Session,
+    runtime: EnterpriseRuntime,
+    model: BaseChatModel | None,
+    user: User,
+    question: Question,
+    streaming: bool,
+) -> Iterator[StreamEvent]:
+    """The one answer pipeline, plain or streamed: facts first, else the model on the cited pages,
+    else the passages; `token` events only while a streamed model writes."""
+    context = _prepare(session, runtime, user, question)
+    if context.from_facts is not None:
+        yield StreamEvent(
+            "answer", answered=_finish(session, user, question, context, context.from_facts, AnswerMode.FACTS)
+        )
+        return
+    if model is not None and not streaming:
+        query_log.check_quota(session, user.enterprise_id)  # a streamed answer is checked before it starts
+    if model is None or not context.pages:
+        mode = AnswerMode.FACTS if context.figures is not None else AnswerMode.EXTRACTIVE
+        yield StreamEvent("answer", answered=_finish(session, user, question, context, _extractive(context), mode))
+        return
+    messages = build_messages(_model_question(question, context), context.pages, context.language)
+    reply = LLMReply("")
+    try:
+        if streaming:
+            yield from (StreamEvent("token", piece) for piece in stream(model, messages, reply))
+        else:
+            reply = complete(model, messages)
+        draft = checked_draft(question.text, reply.text, context.pages, context.language)
+    except (LLMUnavailableError, UncitedAnswerError) as exc:
+        yield StreamEvent("answer", answered=_fallback(session, user, question, context, reply, exc))
+        return
+    yield StreamEvent("answer", answered=_finish(session, user, question, context, draft, AnswerMode.LLM, reply))
 
 
 def _fallback(
@@ -456,76 +387,13 @@ def _finish(
     mode: AnswerMode,
     reply: LLMReply | None = None,
 ) -> Answered:
-    prompt_tokens = reply.prompt_tokens if reply else 0
-    completion_tokens = reply.completion_tokens if reply else 0
-    if prompt_tokens or completion_tokens:
-        repository.add_usage(session, user.enterprise_id, current_month(), prompt_tokens, completion_tokens)
-    record = QueryRecord(
-        enterprise_id=user.enterprise_id,
-        user_id=user.id,
-        question=question.text,
-        request=question.request,
-        answer=draft.answer,
-        value=draft.value,
-        unit=draft.unit,
-        mode=mode,
-        citations=[
-            {
-                "document_id": str(c.document.id),
-                "filename": c.document.filename,
-                "page": c.page,
-                "snippet": c.snippet,
-                "score": round(c.score, 4),
-            }
-            for c in draft.citations
-        ],
-        note=" ".join(draft.notes) or None,
-        found=draft.found,
-        latency_ms=int((time.perf_counter() - context.started) * 1000),
-        prompt_tokens=prompt_tokens,
-        completion_tokens=completion_tokens,
+    record = query_log.record_answer(
+        session,
+        user,
+        query_log.Asked(question.text, question.request, context.started),
+        draft,
+        mode,
+        reply.prompt_tokens if reply else 0,
+        reply.completion_tokens if reply else 0,
     )
-    repository.add_query(session, record)
     return Answered(record, draft, context.language)
-
-
-def list_queries(
-    session: Session, user: User, filters: repository.QueryLogFilters, limit: int, offset: int
-) -> tuple[list[QueryRecord], int]:
-    rows, total = repository.queries(session, user.enterprise_id, filters, limit, offset)
-    return list(rows), total
-
-
-def get_query(session: Session, user: User, query_id: object) -> QueryRecord:
-    record = repository.query(session, user.enterprise_id, query_id)
-    if user.role != Role.ADMIN and record.user_id != user.id:
-        # Another member's question is not this user's to read: indistinguishable from none.
-        raise NotFoundError(f"query {query_id} not found")
-    return record
-
-
-def give_feedback(session: Session, user: User, query_id: object, rating: Feedback, comment: str | None) -> QueryRecord:
-    record = get_query(session, user, query_id)
-    record.feedback = rating
-    record.feedback_comment = comment
-    record.feedback_at = datetime.now(UTC)
-    return record
-
-
-@dataclass(frozen=True)
-class Usage:
-    month: str
-    prompt_tokens: int
-    completion_tokens: int
-    requests: int
-    monthly_token_quota: int
-
-
-def usage_of(session: Session, user: User) -> Usage:
-    enterprise = session.get(Enterprise, user.enterprise_id)
-    assert enterprise is not None
-    month = current_month()
-    row = repository.usage(session, user.enterprise_id, month)
-    if row is None:
-        return Usage(month, 0, 0, 0, enterprise.monthly_token_quota)
-    return Usage(month, row.prompt_tokens, row.completion_tokens, row.requests, enterprise.monthly_token_quota)

@@ -10,15 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from enterprise.documents.models import STATEMENT_SECTION_PREFIX, Document
-from enterprise.finance.periods import named_years
-from enterprise.finance.questions import asked_scale
-from enterprise.language import detect_language, fold_accents
-from enterprise.numbers import detect_scale, parse_number, writes_decimal_comma
-from enterprise.retrieval.glossary import Translation
-from enterprise.retrieval.hybrid import PageHit
-from enterprise.retrieval.prose_figures import figure_for, figures_in
-from enterprise.retrieval.text_match import (
+from enterprise.answers.glossary import Translation
+from enterprise.answers.hybrid import PageHit
+from enterprise.answers.prose_figures import figure_for, figures_in
+from enterprise.answers.text_match import (
     QuestionTerms,
     content_terms,
     question_terms,
@@ -26,6 +21,11 @@ from enterprise.retrieval.text_match import (
     split_units,
     unit_score,
 )
+from enterprise.documents.models import STATEMENT_SECTION_PREFIX, Document
+from enterprise.finance.periods import named_years
+from enterprise.finance.questions import asked_scale
+from enterprise.language import detect_language, fold_accents
+from enterprise.numbers import detect_scale, parse_number, writes_decimal_comma
 
 NOT_FOUND = {"en": "Not found in the documents.", "es": "No se encontró en los documentos."}
 MAX_SUPPORTING = 3

@@ -6,11 +6,11 @@ import uuid
 
 import pytest
 
+from enterprise.answers.extractive import sentence_value
+from enterprise.answers.routing import DocumentProfile, route
+from enterprise.answers.text_match import question_terms, unit_score
 from enterprise.finance.periods import named_years
 from enterprise.language import detect_language
-from enterprise.retrieval.extractive import sentence_value
-from enterprise.retrieval.routing import DocumentProfile, route
-from enterprise.retrieval.text_match import question_terms, unit_score
 
 pytestmark = pytest.mark.pure  # no database, no Redis
 

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from chromadb.api import ClientAPI
 from sqlalchemy.orm import Session
 
+from enterprise.answers import lexical
+from enterprise.answers.routing import DocumentProfile, Route, route
+from enterprise.answers.text_match import best_unit, question_terms
+from enterprise.answers.vectors import DenseHit, DocumentVectorCache, collection_for, exact_search
+from enterprise.answers.vectors import search as dense_search
 from enterprise.documents import repository
 from enterprise.documents.models import STATEMENT_SECTION_PREFIX, Chunk, Document, DocumentStatus
-from enterprise.retrieval import lexical
-from enterprise.retrieval.routing import DocumentProfile, Route, route
-from enterprise.retrieval.text_match import best_unit, question_terms
-from enterprise.retrieval.vectors import DenseHit, DocumentVectorCache, collection_for, exact_search
-from enterprise.retrieval.vectors import search as dense_search
 from shared.embeddings import Embedder
 
 RRF_K = 60

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from enterprise.retrieval.prose_figures import figure_for, figures_in
-from enterprise.retrieval.text_match import content_terms
+from enterprise.answers.prose_figures import figure_for, figures_in
+from enterprise.answers.text_match import content_terms
 
 pytestmark = pytest.mark.pure  # no database, no Redis
 
