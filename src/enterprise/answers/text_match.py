@@ -162,7 +162,8 @@ class QuestionTerms:
         own = {t for t in self.terms if t in present and t not in self.borrowed}
         for wording, sources in self.alternatives:
             if wording <= present:
-                own |= sources
+                # Only terms still asked about: one the search set aside (a company's name) is not.
+                own |= sources & self.weights.keys()
         return own
 
     def matching(self, present: set[str]) -> set[str]:

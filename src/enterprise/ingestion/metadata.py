@@ -55,11 +55,15 @@ def _clean_company(raw: str) -> str | None:
 
 
 def _company_from_filename(filename: str) -> str | None:
-    """The first part of names like 'APPLE_2019_10K.pdf' or 'startup-x_budget_2024.xlsx'."""
+    """The first part of names like 'APPLE_2019_10K.pdf' or 'startup-x_budget_2024.xlsx'; a part
+    joined by hyphens keeps its words but not its years ('ventas-2024' is 'ventas', a document word)."""
     stem = re.sub(r"\.[A-Za-z0-9]+$", "", filename)
     for part in re.split(r"[_\s]+", stem):
-        if part and not _NAME_NOISE.fullmatch(part) and not part.isdigit():
-            return None if fold_accents(part) in _DOCUMENT_WORDS else part.title()
+        if not part or _NAME_NOISE.fullmatch(part):
+            continue
+        words = [w for w in part.split("-") if w and not w.isdigit() and not _NAME_NOISE.fullmatch(w)]
+        if words:
+            return None if fold_accents(words[0].lower()) in _DOCUMENT_WORDS else "-".join(words).title()
     return None
 
 

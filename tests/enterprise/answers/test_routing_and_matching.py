@@ -104,3 +104,19 @@ def test_a_sentence_with_two_figures_states_neither() -> None:
         137000.0,
         None,
     )
+
+
+def test_a_translated_term_the_search_set_aside_is_not_credited() -> None:
+    # Found by the dashboard's browser test: a Spanish question about Apple's "ventas netas" beside
+    # a spreadsheet whose file name made "ventas" a company. The search dropped "ventas" as a
+    # company's name, its translation "net sales" still credited it: a KeyError, then a 500.
+    terms = question_terms(
+        "¿Cuáles fueron las netas totales de en el ejercicio 2019? net sales sales revenue",
+        ["Total net sales | 2019: 260,174", "Services net sales | 2019: 46,291"],
+        "es",
+        translated=[("ventas netas", "net sales"), ("ventas", "sales revenue")],
+        original="¿Cuáles fueron las ventas netas totales de Apple en el ejercicio 2019?",
+    )
+    assert unit_score(terms, "Total net sales | 2019: 260,174", "es") > unit_score(
+        terms, "Services net sales | 2019: 46,291", "es"
+    )

@@ -243,7 +243,7 @@ class Visitor:
         page.locator("#sign-in-email").fill(account.email)
         page.locator("#sign-in-password").fill(PASSWORD)
         page.locator("#sign-in-form button[type=submit]").click()
-        page.locator("#page").wait_for(state="visible")
+        page.locator("body[data-ready]").wait_for()  # the page's script is running, its first data shown
         return page
 
     def shoot(self, name: str) -> None:

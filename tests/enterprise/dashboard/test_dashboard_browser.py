@@ -279,8 +279,19 @@ def test_switching_to_spanish_shows_spanish_labels_and_numbers_and_is_remembered
     page.locator("#documents tbody tr").first.wait_for()
     assert page.locator("#page h1").inner_text() == "Documentos"
     assert "Listo" in page.locator("#documents tbody tr").first.inner_text()
+    # A question in Spanish is answered in Spanish, with its figure written the Spanish way.
+    page.goto(f"{dashboard_site.base}/dashboard/ask")
+    page.locator("body[data-ready=ask]").wait_for()
+    page.get_by_label("Pregunta", exact=True).fill(
+        "¿Cuáles fueron las ventas netas totales de Apple en el ejercicio 2019?"
+    )
+    page.get_by_role("button", name="Preguntar", exact=True).click()
+    page.locator("#citations li").first.wait_for()
+    assert "260.174" in page.locator("#answer-text").inner_text()
+    assert page.locator("#answer-mode").inner_text().startswith("De los estados financieros")
+    executive.shoot("ask-es")
     page.get_by_role("link", name="English").click()
-    assert page.locator("#page h1").inner_text() == "Documents"
+    assert page.locator("#page h1").inner_text() == "Ask your documents"
 
 
 def test_the_browser_language_chooses_spanish_for_a_first_visit(visitor: Any, dashboard_site: DashboardSite) -> None:

@@ -91,6 +91,10 @@ def test_a_grid_with_no_title_keeps_its_first_row_as_header() -> None:
         # A contract names two parties: whose document it is, it does not say.
         ("Contrato entre Aceites del Turia S.A. y Comercial Iberia S.L.; las partes acuerdan", "contrato.docx", None),
         ("Minutes of the weekly sales meeting.", "startup-x_budget_2024.xlsx", "Startup-X"),
+        # Hyphens join a name's words and its year alike: "ventas-2024" says what, not whose.
+        ("Mes;Ventas (€)\nenero;1.200,50", "ventas-2024.csv", None),
+        ("Mes;Ventas (€)\nenero;1.200,50", "Ventas-Marzo-2024.csv", None),
+        ("Revenue by month", "acme-corp-2023.xlsx", "Acme-Corp"),
     ],
 )
 def test_company_from_the_legal_name_when_the_file_name_says_what_not_whose(
