@@ -1,1 +1,0 @@
-"""Enterprise AI Brain: a self-contained ASGI product, mounted in the chatbot or run alone."""
