@@ -24,16 +24,13 @@ def current_month(now: datetime | None = None) -> str:
 
 def check_quota(session: Session, enterprise_id: uuid.UUID) -> None:
     """429 before any model call once the enterprise has used its month's tokens."""
-    enterprise = session.get(Enterprise, enterprise_id)
-    assert enterprise is not None
-    used = repository.usage(session, enterprise_id, current_month())
-    spent = used.total_tokens if used else 0
-    if spent >= enterprise.monthly_token_quota:
+    used = _usage(session, enterprise_id)
+    if used.total_tokens >= used.monthly_token_quota:
         raise QuotaExceededError(
-            f"this enterprise has used its {enterprise.monthly_token_quota:,} language-model tokens for "
-            f"{current_month()}; answers resume next month, or ask your provider for a higher quota",
-            used_tokens=spent,
-            monthly_token_quota=enterprise.monthly_token_quota,
+            f"this enterprise has used its {used.monthly_token_quota:,} language-model tokens for "
+            f"{used.month}; answers resume next month, or ask your provider for a higher quota",
+            used_tokens=used.total_tokens,
+            monthly_token_quota=used.monthly_token_quota,
         )
 
 
@@ -68,12 +65,25 @@ class Usage:
     requests: int
     monthly_token_quota: int
 
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    @property
+    def remaining_tokens(self) -> int:
+        return max(0, self.monthly_token_quota - self.total_tokens)
+
 
 def usage_of(session: Session, user: User) -> Usage:
-    enterprise = session.get(Enterprise, user.enterprise_id)
+    return _usage(session, user.enterprise_id)
+
+
+def _usage(session: Session, enterprise_id: uuid.UUID) -> Usage:
+    """This month's tokens against the quota: what the quota check and `GET /usage` both read."""
+    enterprise = session.get(Enterprise, enterprise_id)
     assert enterprise is not None
     month = current_month()
-    row = repository.usage(session, user.enterprise_id, month)
+    row = repository.usage(session, enterprise_id, month)
     if row is None:
         return Usage(month, 0, 0, 0, enterprise.monthly_token_quota)
     return Usage(month, row.prompt_tokens, row.completion_tokens, row.requests, enterprise.monthly_token_quota)

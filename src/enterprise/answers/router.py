@@ -164,15 +164,14 @@ def give_feedback(query_id: uuid.UUID, body: FeedbackIn, user: CurrentUser, sess
 def usage(user: AdminUser, session: DbSession) -> UsageOut:
     """Language-model tokens used this month against the enterprise's quota."""
     used = query_log.usage_of(session, user)
-    total = used.prompt_tokens + used.completion_tokens
     return UsageOut(
         month=used.month,
         prompt_tokens=used.prompt_tokens,
         completion_tokens=used.completion_tokens,
-        total_tokens=total,
+        total_tokens=used.total_tokens,
         requests=used.requests,
         monthly_token_quota=used.monthly_token_quota,
-        remaining_tokens=max(0, used.monthly_token_quota - total),
+        remaining_tokens=used.remaining_tokens,
     )
 
 

@@ -1,4 +1,5 @@
-"""Questions answered from an enterprise's documents: retrieval, the answer, the query log, the quota."""
+"""Questions answered from an enterprise's documents: retrieval, then the answer (facts, a model or the
+passages), logged through query_log."""
 
 from __future__ import annotations
 

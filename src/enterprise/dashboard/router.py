@@ -24,10 +24,15 @@ LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
 templates = Jinja2Templates(directory=HERE / "templates")
 
 
+def _root(request: Request) -> str:
+    """Where the dashboard is mounted ("/dashboard"), so its links hold wherever that is."""
+    return str(request.scope.get("root_path", "")).rstrip("/")
+
+
 def _page(request: Request, template: str, page: str, **context: object) -> HTMLResponse:
     language = choose_language(request.cookies.get(LANGUAGE_COOKIE), request.headers.get("accept-language"))
     messages = catalogue(language)
-    root = request.scope.get("root_path", "").rstrip("/")
+    root = _root(request)
     return templates.TemplateResponse(
         request,
         template,
@@ -85,7 +90,7 @@ def create_dashboard_app(runtime: EnterpriseRuntime) -> FastAPI:
     def switch_language(
         request: Request, language: Language, next: Annotated[str, Query(max_length=500)] = "/"
     ) -> RedirectResponse:
-        root = request.scope.get("root_path", "").rstrip("/")
+        root = _root(request)
         response = RedirectResponse(_local_path(next, root), status_code=303)
         response.set_cookie(
             LANGUAGE_COOKIE,

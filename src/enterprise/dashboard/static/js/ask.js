@@ -1,7 +1,7 @@
 // Ask: the answer streams in, then its citations, each opening the cited page as an image.
 "use strict";
 
-import { API, apiJson, el, formatDate, formatNumber, session, showError, t, unitLabel } from "./core.js";
+import { API, apiJson, detailOf, el, formatDate, formatNumber, session, showError, t, unitLabel } from "./core.js";
 import { pageButton, printed } from "./viewer.js";
 
 const form = document.getElementById("ask-form");
@@ -117,7 +117,7 @@ async function ask(event) {
     });
     if (!response.ok) {
       const payload = await response.json().catch(() => ({}));
-      answerText.textContent = t("error.api", { detail: typeof payload.detail === "string" ? payload.detail : response.statusText });
+      answerText.textContent = t("error.api", { detail: detailOf(payload, response.statusText) });
       return;
     }
     let streamed = "";

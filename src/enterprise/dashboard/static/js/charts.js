@@ -69,8 +69,8 @@ export function drawChart(figure, { title, kind, years, series, format, unit }) 
 
 /** A small line over the years, beside a KPI; the card states its figures in words. */
 export function sparkline(years, values) {
-  const canvas = el("canvas", { class: "sparkline", "aria-hidden": "true", width: 120, height: 36 });
   if (!window.Chart) return null;
+  const canvas = el("canvas", { class: "sparkline", "aria-hidden": "true", width: 120, height: 36 });
   new window.Chart(canvas, {
     type: "line",
     data: { labels: years.map(String), datasets: [{ data: years.map((y) => values[y] ?? null), borderColor: PALETTE[0], pointRadius: 2, borderWidth: 2, spanGaps: true }] },

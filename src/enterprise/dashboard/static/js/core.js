@@ -30,16 +30,17 @@ export class ApiError extends Error {
   }
 }
 
-/** The detail an API error carries, as its text. */
+/** The detail of an API error body (a sentence, or a validation error's messages), else `fallback`. */
+export function detailOf(payload, fallback) {
+  if (typeof payload?.detail === "string") return payload.detail;
+  if (Array.isArray(payload?.detail)) return payload.detail.map((d) => d.msg).join("; ");
+  return fallback;
+}
+
+/** The detail an API error response carries, as its text. */
 async function errorDetail(response) {
-  try {
-    const payload = await response.json();
-    if (typeof payload.detail === "string") return payload.detail;
-    if (Array.isArray(payload.detail)) return payload.detail.map((d) => d.msg).join("; ");
-  } catch {
-    // not JSON: fall through to the status line
-  }
-  return `${response.status} ${response.statusText}`;
+  const payload = await response.json().catch(() => null);
+  return detailOf(payload, `${response.status} ${response.statusText}`);
 }
 
 /** fetch against the enterprise API with the session's token; throws ApiError when not ok. */

@@ -2,7 +2,7 @@
 // processing until ready or failed), delete, reindex, and each filing's statements page.
 "use strict";
 
-import { API, ROOT, apiJson, applyRoles, el, formatBytes, formatDate, hasRole, session, showError, t } from "./core.js";
+import { API, ROOT, apiJson, applyRoles, detailOf, el, formatBytes, formatDate, hasRole, session, showError, t } from "./core.js";
 
 const PAGE_SIZE = 50;
 const POLL_MS = 1000;
@@ -149,7 +149,7 @@ function send(file, line) {
         // an empty or non-JSON body: reported by status below
       }
       if (request.status >= 200 && request.status < 300) return resolve(payload);
-      line.fail(t("upload.refused", { detail: typeof payload.detail === "string" ? payload.detail : request.statusText }));
+      line.fail(t("upload.refused", { detail: detailOf(payload, request.statusText) }));
       resolve(null);
     });
     request.addEventListener("error", () => {

@@ -1,7 +1,7 @@
 // Accepting an invitation: the token travels in the link's fragment, never sent to a server log.
 "use strict";
 
-import { API, ROOT, session, t } from "./core.js";
+import { API, ROOT, detailOf, session, t } from "./core.js";
 
 export function show() {
   const token = window.location.hash.slice(1);
@@ -16,7 +16,7 @@ export function show() {
     });
     const payload = await response.json().catch(() => ({}));
     if (!response.ok) {
-      error.textContent = t("error.api", { detail: typeof payload.detail === "string" ? payload.detail : response.statusText });
+      error.textContent = t("error.api", { detail: detailOf(payload, response.statusText) });
       return;
     }
     session.save(payload.access_token);
