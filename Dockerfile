@@ -1,6 +1,6 @@
 # Three stages: the dashboard's browser code from npm, a virtual environment built from the
 # hash-pinned lock (its own layer, so a source change does not reinstall the dependencies), and a
-# runtime image with only Python, curl for the health check, the environment and the migrations.
+# runtime image with only Python, the environment and the migrations (no compilers, no apt step).
 FROM node:20-slim AS dashboard-assets
 WORKDIR /assets
 COPY package.json package-lock.json ./
@@ -17,7 +17,8 @@ COPY pyproject.toml README.md /build/
 COPY src /build/src
 COPY --from=dashboard-assets /assets/node_modules/chart.js/dist/chart.umd.min.js /build/src/enterprise/dashboard/static/vendor/
 COPY --from=dashboard-assets /assets/node_modules/chart.js/LICENSE.md /build/src/enterprise/dashboard/static/vendor/chart.js-LICENSE.md
-RUN /venv/bin/pip install --no-compile --no-deps /build
+RUN /venv/bin/pip install --no-compile --no-deps /build \
+    && /venv/bin/pip uninstall --yes --quiet pip
 
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -28,18 +29,16 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     VECTOR_STORE_PATH=/app/data/chroma \
     MIGRATIONS_DIR=/app/migrations
 WORKDIR /app
-RUN apt-get update \
-    && apt-get install -y --no-install-recommends curl \
-    && rm -rf /var/lib/apt/lists/* \
-    && useradd --create-home --uid 10001 brain \
+RUN useradd --create-home --uid 10001 brain \
     && mkdir -p /app/data && chown brain:brain /app/data
 COPY --from=build /venv /venv
 COPY migrations ./migrations
 USER brain
 
 EXPOSE 8000
+# Python's own HTTP client: no curl to install. Liveness only: a Redis blip must not restart it.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
-    CMD curl -fsS "http://127.0.0.1:${PORT:-8000}/health/live" || exit 1
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/health/live' % os.environ.get('PORT', '8000'), timeout=4)"]
 
 # Exec form: the server is PID 1 and gets SIGTERM itself. The port is $PORT when set (Railway).
 CMD ["brain", "serve", "--host", "0.0.0.0", "--no-migrate"]

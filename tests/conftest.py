@@ -20,6 +20,18 @@ TEST_DATABASE = f"brain_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
 TEST_ROOT = Path(tempfile.mkdtemp(prefix="brain-tests-"))
 TEST_DATABASE_URL = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + TEST_DATABASE
 
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+# Reports are mailed to a real SMTP server the `smtp_outbox` fixture runs on this port.
+TEST_SMTP_PORT = _free_port()
+
 # The settings every module reads at import (the job queue among them) come from here.
 os.environ.update(
     {
@@ -29,6 +41,7 @@ os.environ.update(
         "DATA_DIR": str(TEST_ROOT / "data"),
         "VECTOR_STORE_PATH": str(TEST_ROOT / "chroma"),
         "JWT_SECRET_KEY": "test-secret-" + uuid.uuid4().hex,
+        "SMTP_URL": f"smtp://127.0.0.1:{TEST_SMTP_PORT}",
         "HF_HUB_OFFLINE": "1",
         "TRANSFORMERS_OFFLINE": "1",
     }

@@ -116,7 +116,8 @@ def worker(
     """Consume enterprise jobs (ingestion, syncs, scheduled reports) from the queue."""
     from huey.consumer import Consumer
 
-    import enterprise.ingestion.tasks  # noqa: F401  (registers the jobs on the queue)
+    import enterprise.ingestion.tasks
+    import enterprise.reports.tasks  # noqa: F401
     from enterprise.jobs import huey
 
     console.print(f"[green]worker[/green] consuming queue {huey.name!r} with {workers} threads")

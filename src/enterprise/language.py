@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import unicodedata
 from functools import cache
 from typing import Any
 
@@ -25,11 +24,3 @@ def detect_language(text: str) -> str:
     with _lock:
         language, _ = _identifier().classify(text)
     return str(language)
-
-
-def fold_accents(text: str) -> str:
-    """Lower case without accents: "Cuánto" and "cuanto", "retención" and "retencion" are one word."""
-    lowered = text.lower()
-    if lowered.isascii():
-        return lowered  # most of a filing: nothing to fold, and no per-character work
-    return "".join(c for c in unicodedata.normalize("NFKD", lowered) if not unicodedata.combining(c))

@@ -1,12 +1,15 @@
 """Every enterprise table, imported in one place for migrations and metadata."""
 
+from enterprise.analytics.models import AnalyticsCacheEntry
 from enterprise.answers.models import QueryRecord, TokenUsage
 from enterprise.audit.models import AuditEvent
 from enterprise.auth.models import Enterprise, Role, User
 from enterprise.documents.models import Chunk, Document, ExtractedTable
 from enterprise.finance.models import FinancialFact, StatementCheck
+from enterprise.reports.models import Report, ReportSettings
 
 __all__ = [
+    "AnalyticsCacheEntry",
     "AuditEvent",
     "Chunk",
     "Document",
@@ -14,6 +17,8 @@ __all__ = [
     "ExtractedTable",
     "FinancialFact",
     "QueryRecord",
+    "Report",
+    "ReportSettings",
     "Role",
     "StatementCheck",
     "TokenUsage",

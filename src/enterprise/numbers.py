@@ -51,6 +51,15 @@ def parse_number(cell: str | None, decimal_comma: bool = False) -> float | None:
     return -value if negative else value
 
 
+_SPANISH_WRITTEN = re.compile(r"\d{1,3}(\.\d{3})+(,\d+)?|\d+,\d{1,2}")
+
+
+def parse_written_number(text: str) -> float | None:
+    """A number as a person types it in either convention: "1.200.000" and "1,200,000" are both
+    1200000; "12,5" is 12.5; "1.250" (three digits after one dot) is 1250, as Spanish groups it."""
+    return parse_number(text, decimal_comma=_SPANISH_WRITTEN.fullmatch(text) is not None)
+
+
 def detect_scale(text: str) -> str | None:
     """'millions' for a heading like "(In millions, except per share amounts)"."""
     match = _SCALE.search(text)

@@ -87,5 +87,10 @@ class EnterpriseRuntime:
 
         enqueue_ingestion(document_id)
 
+    def report_requested(self, report_id: uuid.UUID) -> None:
+        from enterprise.reports.tasks import enqueue_report  # the job queue is built on first use
+
+        enqueue_report(report_id)
+
     def dense_searcher(self) -> DenseSearcher:
         return DenseSearcher(self.vector_client(), self.embedder(), self.vector_cache)

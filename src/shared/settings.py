@@ -72,6 +72,18 @@ class Settings(BaseSettings):
     enable_table_extraction: bool = True
     enable_auto_reports: bool = False
     report_schedule_cron: str = "0 9 * * 1"
+    # How long a computed analytics result is served before it is computed again (it is
+    # recomputed at once when the documents, questions or facts it reads change).
+    analytics_cache_seconds: int = Field(default=900, ge=0)
+    # US dollars per million tokens, for the estimated cost in analytics (gpt-4o-mini's list price).
+    llm_prompt_cost_per_million: float = Field(default=0.15, ge=0)
+    llm_completion_cost_per_million: float = Field(default=0.60, ge=0)
+    # Reports by e-mail: smtp://user:password@host:587 (STARTTLS), smtps://host:465, or
+    # smtp://host:25 with no TLS for a relay on a private network. Unset: reports are not mailed.
+    smtp_url: str | None = None
+    smtp_from: str = "Enterprise AI Brain <reports@localhost>"
+    # The dashboard's address as a reader of a mailed report reaches it, for the report's links.
+    public_base_url: str = ""
 
     # Connectors
     google_drive_client_id: str | None = None

@@ -11,8 +11,10 @@ from starlette.testclient import TestClient
 from chatbot.main import create_app
 from enterprise.app import create_standalone_app
 from shared.settings import Settings
+from tests.conftest import TEST_SMTP_PORT
 from tests.factories import bearer, enterprise_token, make_enterprise
 from tests.shared_data import CORPUS, require_shared
+from tests.smtp import Outbox, smtp_server
 
 
 @dataclass
@@ -108,3 +110,10 @@ def business_library(enterprise_api: EnterpriseApi, job_worker: None) -> Busines
     failed = {name: d["error"] for name, d in documents.items() if d["status"] != "ready"}
     assert not failed, failed
     return BusinessLibrary(enterprise_api, token, documents)
+
+
+@pytest.fixture(scope="session")
+def smtp_outbox() -> Iterator[Outbox]:
+    """The SMTP server SMTP_URL names for the whole session (reports are mailed there)."""
+    with smtp_server(TEST_SMTP_PORT) as outbox:
+        yield outbox

@@ -49,6 +49,16 @@ ROLE_MATRIX: dict[tuple[str, str], Role | None] = {
     ("get", "/metrics"): Role.VIEWER,
     ("get", "/companies"): Role.VIEWER,
     ("get", "/audit"): Role.ADMIN,
+    ("get", "/analytics/usage"): Role.EXECUTIVE,
+    ("get", "/analytics/content"): Role.EXECUTIVE,
+    ("get", "/analytics/kpis"): Role.EXECUTIVE,
+    ("get", "/reports"): Role.EXECUTIVE,
+    ("post", "/reports"): Role.EXECUTIVE,
+    ("get", "/reports/schedule"): Role.EXECUTIVE,
+    ("put", "/reports/schedule"): Role.ADMIN,
+    ("get", "/reports/{report_id}"): Role.EXECUTIVE,
+    ("get", "/reports/{report_id}/html"): Role.EXECUTIVE,
+    ("get", "/reports/{report_id}/pdf"): Role.EXECUTIVE,
 }
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("patch", "/users/{user_id}"): {"full_name": "Mallory"},
@@ -56,6 +66,8 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("post", "/queries/{query_id}/feedback"): {"rating": "down", "comment": "pwned"},
     ("post", "/query"): {"question": "What is in the memo?"},
     ("post", "/users"): {"email": "new-member@matrix.example", "role": "viewer", "password": "a-long-password-1"},
+    ("post", "/reports"): {"days": 7},
+    ("put", "/reports/schedule"): {"recipients": ["pwned@matrix.example"]},
 }
 SECRET = "Zanzibar-7731 quarterly memo"
 
@@ -91,7 +103,15 @@ def victim(enterprise_api: EnterpriseApi) -> Victim:
     document = _ingested(api, token, uploaded.json()["id"])
     asked = api.client.post(api.url("/query"), json={"question": "What is the quarterly memo?"}, headers=bearer(token))
     me = api.client.get(api.url("/me"), headers=bearer(token)).json()
-    ids = {"document_id": document["id"], "query_id": asked.json()["query_id"], "user_id": me["id"], "page": "1"}
+    report = api.client.post(api.url("/reports"), json={"days": 7}, headers=bearer(token))
+    assert report.status_code == 202, report.text
+    ids = {
+        "document_id": document["id"],
+        "query_id": asked.json()["query_id"],
+        "user_id": me["id"],
+        "page": "1",
+        "report_id": report.json()["id"],
+    }
     return Victim(token, account.admin_email, ids)
 
 

@@ -3,9 +3,13 @@ search by line item, dense vectors for every chunk, and progress that ends at 10
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
+from sqlalchemy import func, select, text
 
 from enterprise.answers.vectors import collection_for
+from enterprise.documents.models import Chunk
 from enterprise.runtime import EnterpriseRuntime
 from tests.factories import bearer
 
@@ -58,14 +62,44 @@ def test_line_items_are_found_on_their_statement_page(apple_10k) -> None:  # typ
     ):
         hits = api.client.get(api.url("/search"), params={"q": query, "limit": 5}, headers=bearer(token)).json()
         assert page in [h["page"] for h in hits], (query, hits[:2])
+        hit = next(h for h in hits if h["page"] == page)
+        # A statement page says so in its own field; its section is the statement's title.
+        assert hit["is_statement"] is True
+        assert hit["section"].startswith("CONSOLIDATED STATEMENTS OF") or hit["section"].startswith(
+            "CONSOLIDATED BALANCE"
+        )
+
+
+def test_statement_chunks_are_still_indexed_under_financial_statement(apple_10k) -> None:  # type: ignore[no-untyped-def]
+    """The full-text index reads "Financial statement" before a statement chunk's title, as it did
+    when the words were a prefix of its section."""
+    api, _, document, _ = apple_10k
+    runtime = EnterpriseRuntime.from_settings(api.settings, owner=True)
+    if runtime.engine.dialect.name == "postgresql":
+        indexed = text("search_vector @@ plainto_tsquery('english', 'financial statement')")
+    else:
+        indexed = text(
+            "enterprise.chunks.id IN (SELECT chunk_id FROM enterprise.chunk_fts "
+            "WHERE chunk_fts MATCH 'section:financial AND section:statement')"
+        )
+    statement_chunks = (
+        select(func.count())
+        .select_from(Chunk)
+        .where(Chunk.document_id == uuid.UUID(document["id"]), Chunk.is_statement)
+    )
+    with runtime.session_factory() as session:
+        statements = session.scalar(statement_chunks)
+        matching = session.scalar(statement_chunks.where(indexed))
+    runtime.engine.dispose()
+    assert statements is not None
+    assert statements >= 10
+    assert matching == statements
 
 
 def test_every_chunk_has_a_vector_in_the_enterprises_collection(apple_10k) -> None:  # type: ignore[no-untyped-def]
     api, _, document, _ = apple_10k
     runtime = EnterpriseRuntime.from_settings(api.settings)
     me = api.client.get(api.url("/me"), headers=bearer(apple_10k[1])).json()
-    import uuid
-
     collection = collection_for(runtime.vector_client(), runtime.embedder(), uuid.UUID(me["enterprise"]["id"]))
     stored = collection.get(where={"document_id": document["id"]}, include=["metadatas"])
     assert len(stored["ids"]) == document["chunks"]

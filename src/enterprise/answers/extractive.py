@@ -21,11 +21,12 @@ from enterprise.answers.text_match import (
     split_units,
     unit_score,
 )
-from enterprise.documents.models import STATEMENT_SECTION_PREFIX, Document
+from enterprise.documents.models import Document
 from enterprise.finance.periods import named_years
 from enterprise.finance.questions import asked_scale
-from enterprise.language import detect_language, fold_accents
+from enterprise.language import detect_language
 from enterprise.numbers import detect_scale, parse_number, writes_decimal_comma
+from enterprise.text import fold_accents
 
 NOT_FOUND = {"en": "Not found in the documents.", "es": "No se encontró en los documentos."}
 MAX_SUPPORTING = 3
@@ -105,7 +106,7 @@ def _units(terms: QuestionTerms, pages: Sequence[PageHit], language: str) -> lis
             lines = passage.chunk.text.split("\n", 1)
             heading = lines[0] if passage.chunk.table_id is not None else ""
             body = lines[1] if heading and len(lines) > 1 else passage.chunk.text
-            section = _heading(passage.chunk.section)
+            section = _heading(passage.chunk.section, passage.chunk.is_statement)
             context = f"{title} {section}"
             # A clause headed "2. Vigencia" is about the term, whatever its sentences also mention.
             about = SECTION_WEIGHT * _section_match(terms, section, language) + FILE_NAME_WEIGHT * named_file
@@ -131,9 +132,9 @@ def _has_figure(text: str) -> bool:
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[ivxlc]+\.|[a-z]\))\s+", re.IGNORECASE)
 
 
-def _heading(section: str) -> str:
+def _heading(section: str, is_statement: bool) -> str:
     """A document's own heading ("7. Confidencialidad"); a statement's or a 10-K item's is not one to show."""
-    if not section or section.startswith(STATEMENT_SECTION_PREFIX) or section.lower().startswith(("item ", "part ")):
+    if not section or is_statement or section.lower().startswith(("item ", "part ")):
         return ""
     return section
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from enterprise.language import fold_accents
+from enterprise.text import fold_accents
 
 SPANISH_TO_ENGLISH: dict[str, str] = {
     "utilidad neta": "net income",

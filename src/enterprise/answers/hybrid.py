@@ -20,7 +20,7 @@ from enterprise.answers.text_match import best_unit, question_terms
 from enterprise.answers.vectors import DenseHit, DocumentVectorCache, collection_for, exact_search
 from enterprise.answers.vectors import search as dense_search
 from enterprise.documents import repository
-from enterprise.documents.models import STATEMENT_SECTION_PREFIX, Chunk, Document, DocumentStatus
+from enterprise.documents.models import Chunk, Document, DocumentStatus
 from shared.embeddings import Embedder
 
 RRF_K = 60
@@ -174,7 +174,7 @@ def rerank(
     rescored = []
     for passage in head:
         match, _ = best_unit(terms, [passage.chunk.text], language)
-        if passage.chunk.section.startswith(STATEMENT_SECTION_PREFIX):
+        if passage.chunk.is_statement:
             match *= 1.0 + STATEMENT_BOOST
         score = passage.score / top + MATCH_WEIGHT * match
         rescored.append(Passage(passage.chunk, passage.document, score, passage.lexical_rank, passage.dense_rank))

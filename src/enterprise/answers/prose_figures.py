@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from enterprise.numbers import detect_currency, parse_number
+from enterprise.text import is_year
 
 _FIGURE = re.compile(
     r"(?P<currency>[$€£])?\s?(?P<number>\(?\d[\d.,]*\d\)?|\d)\s?(?P<percent>%|\s?por\s?ciento\b|\s?percent\b)?"
@@ -23,7 +24,6 @@ _FIGURE = re.compile(
     r"(?:\s*(?P<period>d[ií]as|days?|meses|months?|a[nñ]os|years?|semanas|weeks?|horas|hours?)\b)?",
     re.IGNORECASE,
 )
-_YEARLIKE = re.compile(r"^(19|20)\d\d$")
 _DATE = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d"
     r"|\b\d{1,2}\s+de\s+[a-z]+\s+(?:de|del)\s+(?:19|20)\d\d"
@@ -78,7 +78,7 @@ def figures_in(sentence: str, decimal_comma: bool) -> list[Figure]:
     found: list[Figure] = []
     for match in _FIGURE.finditer(blanked):
         digits = match.group("number").strip("()")
-        if _YEARLIKE.match(digits) and not match.group("currency") and not match.group("word"):
+        if is_year(digits) and not match.group("currency") and not match.group("word"):
             continue
         value = parse_number(match.group("number").rstrip(".,"), decimal_comma)
         if value is None:

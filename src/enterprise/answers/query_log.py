@@ -24,7 +24,7 @@ def current_month(now: datetime | None = None) -> str:
 
 def check_quota(session: Session, enterprise_id: uuid.UUID) -> None:
     """429 before any model call once the enterprise has used its month's tokens."""
-    used = _usage(session, enterprise_id)
+    used = enterprise_usage(session, enterprise_id)
     if used.total_tokens >= used.monthly_token_quota:
         raise QuotaExceededError(
             f"this enterprise has used its {used.monthly_token_quota:,} language-model tokens for "
@@ -75,10 +75,10 @@ class Usage:
 
 
 def usage_of(session: Session, user: User) -> Usage:
-    return _usage(session, user.enterprise_id)
+    return enterprise_usage(session, user.enterprise_id)
 
 
-def _usage(session: Session, enterprise_id: uuid.UUID) -> Usage:
+def enterprise_usage(session: Session, enterprise_id: uuid.UUID) -> Usage:
     """This month's tokens against the quota: what the quota check and `GET /usage` both read."""
     enterprise = session.get(Enterprise, enterprise_id)
     assert enterprise is not None

@@ -190,6 +190,7 @@ def search(
             filename=hit.document.filename,
             page=hit.chunk.page,
             section=hit.chunk.section,
+            is_statement=hit.chunk.is_statement,
             kind=hit.chunk.kind.value,
             snippet=hit.chunk.text[:400],
             score=round(hit.score, 4),

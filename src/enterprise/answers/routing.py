@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from enterprise.finance.periods import named_years
-from enterprise.language import fold_accents
+from enterprise.text import file_name_parts, fold_accents, is_filing_word
 
 _WORD = re.compile(r"[a-z0-9&]+")
 _POSSESSIVE = re.compile(r"'s\b")
@@ -23,7 +23,6 @@ _LEGAL_SUFFIXES = {
     "inc", "incorporated", "corp", "corporation", "co", "company", "companies", "ltd", "limited",
     "llc", "plc", "sa", "s", "a", "de", "cv", "the", "group", "holdings", "com", "ag", "nv", "se",
 }  # fmt: skip
-_FILENAME_NOISE = re.compile(r"^(10-?k|10-?q|annual|report|informe|\d+)$", re.IGNORECASE)
 _FORWARD_LOOKING = re.compile(
     r"\b(expect\w*|guidance|outlook|forecast\w*|project(ed|ion)s?|anticipat\w*|will|plans? to|"
     r"se espera|perspectivas)\b",
@@ -74,9 +73,8 @@ def company_aliases(profile: DocumentProfile) -> set[str]:
         core = [w for w in words if w not in _LEGAL_SUFFIXES] or words
         if core:
             aliases.add(" ".join(core))
-    stem = re.sub(r"\.[A-Za-z0-9]+$", "", profile.filename)
-    for part in re.split(r"[_\s.-]+", stem):
-        if part and not _FILENAME_NOISE.match(part):
+    for part in file_name_parts(profile.filename):
+        if not is_filing_word(part):
             aliases.add(" ".join(_words(part)))
             break
     return {a for a in aliases if len(a) >= 2}
@@ -120,8 +118,7 @@ def _ticker_like(question: str, profiles: Sequence[DocumentProfile]) -> list[Doc
 
 def _company_key(profile: DocumentProfile) -> str:
     """The first word of the file name ("JOHNSON" of JOHNSON_JOHNSON_2022Q4_EARNINGS.pdf)."""
-    stem = re.sub(r"\.[A-Za-z0-9]+$", "", profile.filename)
-    return next((p.lower() for p in re.split(r"[_\s.-]+", stem) if p and not _FILENAME_NOISE.match(p)), "")
+    return next((p.lower() for p in file_name_parts(profile.filename) if not is_filing_word(p)), "")
 
 
 def _with_same_company(named: list[DocumentProfile], profiles: Sequence[DocumentProfile]) -> list[DocumentProfile]:

@@ -121,6 +121,7 @@ class SearchHitOut(BaseModel):
     filename: str
     page: int
     section: str
+    is_statement: bool = Field(description="The page is a financial statement; `section` is its title.")
     kind: str
     snippet: str
     score: float

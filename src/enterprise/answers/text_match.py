@@ -18,7 +18,7 @@ from functools import cache
 
 import Stemmer
 
-from enterprise.language import fold_accents
+from enterprise.text import FULL_MONTH_NAMES, fold_accents
 
 _WORD = re.compile(r"[^\W_]+(?:[.,'’][^\W_]+)*", re.UNICODE)
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(\"“¿¡])|\n{2,}")
@@ -42,14 +42,15 @@ STOPWORDS = frozenset(
 )
 # Words that name the scale or frame of an answer rather than its subject; they still count
 # a little, so "total" in "Total assets" helps without outweighing "assets".
-WEAK_WORDS = frozenset(
-    "total net fiscal year millions consolidated january february march april may june july august "
-    "september october november december enero febrero marzo abril mayo junio julio agosto septiembre "
-    "octubre noviembre diciembre "
-    # When in the period, and "the company" a question asks about: they place the answer.
-    "quarter quarters trimestre first second third fourth primer segundo tercer cuarto end cierre final fin "
-    "q1 q2 q3 q4 "
-    "company empresa compañía".split()
+WEAK_WORDS = (
+    frozenset(
+        "total net fiscal year millions consolidated "
+        # When in the period, and "the company" a question asks about: they place the answer.
+        "quarter quarters trimestre first second third fourth primer segundo tercer cuarto end cierre final fin "
+        "q1 q2 q3 q4 "
+        "company empresa compañía".split()
+    )
+    | FULL_MONTH_NAMES
 )
 
 

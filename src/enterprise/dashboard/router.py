@@ -53,7 +53,15 @@ def _page(request: Request, template: str, page: str, **context: object) -> HTML
 
 
 # The pages that need nothing but their shell: path → page (its template and its script).
-PAGES = {"/": "overview", "/ask": "ask", "/documents": "documents", "/admin": "admin", "/invite": "invite"}
+PAGES = {
+    "/": "overview",
+    "/ask": "ask",
+    "/documents": "documents",
+    "/analytics": "analytics",
+    "/reports": "reports",
+    "/admin": "admin",
+    "/invite": "invite",
+}
 
 
 def _page_route(page: str) -> Callable[[Request], HTMLResponse]:

@@ -5,14 +5,22 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from enterprise.database import SCHEMA, EnterpriseBase, TenantOwned, string_enum
 from shared.database import UTCDateTime
 
 # Chunks of a financial statement page carry this before the statement's title as their section.
-STATEMENT_SECTION_PREFIX = "Financial statement: "
+# A statement page's chunks are indexed under these words too, so that a question about "the
+# financial statements" finds them whatever the statement's own title says.
+STATEMENT_INDEX_WORDS = "Financial statement"
+
+
+def statement_index_words(title: str) -> str:
+    """What the full-text index reads as a statement chunk's section."""
+    return f"{STATEMENT_INDEX_WORDS}: {title}"
 
 
 class DocumentStatus(enum.StrEnum):
@@ -87,6 +95,8 @@ class Chunk(TenantOwned, EnterpriseBase):
     ordinal: Mapped[int] = mapped_column(Integer)
     page: Mapped[int] = mapped_column(Integer)
     section: Mapped[str] = mapped_column(String(300), default="")
+    # On a financial statement page; its section is then the statement's title.
+    is_statement: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     kind: Mapped[ChunkKind] = mapped_column(string_enum(ChunkKind, "chunk_kind"))
     text: Mapped[str] = mapped_column(Text)
     table_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)

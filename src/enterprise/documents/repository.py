@@ -13,12 +13,12 @@ from sqlalchemy.orm import Session
 
 from enterprise.database import get_scoped, paginate, scoped
 from enterprise.documents.models import (
-    STATEMENT_SECTION_PREFIX,
     Chunk,
     Document,
     DocumentStatus,
     DocumentType,
     ExtractedTable,
+    statement_index_words,
 )
 
 
@@ -119,7 +119,7 @@ def add_chunks(session: Session, rows: list[dict[str, Any]]) -> None:
                     "chunk_id": row["id"].hex,
                     "enterprise_id": row["enterprise_id"].hex,
                     "document_id": row["document_id"].hex,
-                    "section": row["section"],
+                    "section": statement_index_words(row["section"]) if row["is_statement"] else row["section"],
                     "text": row["text"],
                 }
                 for row in rows
@@ -140,13 +140,13 @@ def chunks_on_pages(
 
 
 def statement_sections(session: Session, enterprise_id: uuid.UUID, document_id: uuid.UUID) -> dict[int, str]:
-    """Page → the financial-statement section its chunks were indexed under."""
+    """Page → the title of the financial statement its chunks were indexed under."""
     rows = session.execute(
         select(Chunk.page, Chunk.section)
         .where(
             Chunk.enterprise_id == enterprise_id,
             Chunk.document_id == document_id,
-            Chunk.section.startswith(STATEMENT_SECTION_PREFIX),
+            Chunk.is_statement.is_(True),
         )
         .distinct()
     )

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from enterprise.finance.kinds import StatementKind
+from enterprise.finance.kinds import Metric, StatementKind
 from enterprise.finance.statements import FactDraft
 
 _INVESTING = re.compile(r"^(net |total )?cash.*investing activities", re.IGNORECASE)
@@ -80,7 +80,7 @@ def run_checks(facts: Sequence[FactDraft]) -> list[CheckResult]:
 
 
 def _balance(year: int, facts: list[FactDraft]) -> list[CheckResult]:
-    assets, both = _metric(facts, "total_assets"), _metric(facts, "liabilities_and_equity")
+    assets, both = _metric(facts, Metric.TOTAL_ASSETS), _metric(facts, Metric.LIABILITIES_AND_EQUITY)
     results = []
     if assets and both:
         results.append(
@@ -88,7 +88,7 @@ def _balance(year: int, facts: list[FactDraft]) -> list[CheckResult]:
                 StatementKind.BALANCE, "total assets = total liabilities and equity", year, assets.value, [both], True
             )
         )
-    liabilities, equity = _metric(facts, "total_liabilities"), _metric(facts, "total_equity")
+    liabilities, equity = _metric(facts, Metric.TOTAL_LIABILITIES), _metric(facts, Metric.TOTAL_EQUITY)
     if assets and liabilities and equity:
         results.append(
             _result(
@@ -104,7 +104,7 @@ def _balance(year: int, facts: list[FactDraft]) -> list[CheckResult]:
 
 
 def _income(year: int, facts: list[FactDraft]) -> list[CheckResult]:
-    revenue, cost, gross = (_metric(facts, m) for m in ("revenue", "cost_of_sales", "gross_profit"))
+    revenue, cost, gross = (_metric(facts, m) for m in (Metric.REVENUE, Metric.COST_OF_SALES, Metric.GROSS_PROFIT))
     if not (revenue and cost and gross):
         return []
     negated_cost = FactDraft(**{**cost.__dict__, "value": -abs(cost.value)})
@@ -122,7 +122,7 @@ def _income(year: int, facts: list[FactDraft]) -> list[CheckResult]:
 
 def _cash_flow(year: int, facts: list[FactDraft]) -> list[CheckResult]:
     results = []
-    operating = _metric(facts, "operating_cash_flow")
+    operating = _metric(facts, Metric.OPERATING_CASH_FLOW)
     investing, financing = _label(facts, _INVESTING), _label(facts, _FINANCING)
     change = _label(facts, _CHANGE)
     if operating and investing and financing and change:

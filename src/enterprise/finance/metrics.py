@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from enterprise.finance.kinds import StatementKind
+from enterprise.finance.kinds import Metric, StatementKind
 from enterprise.finance.periods import INTERIM_BALANCE, period_months
 from enterprise.finance.synonyms import SYNONYMS
 
@@ -93,7 +93,7 @@ Compute = Callable[[FactBook, int], tuple[float, tuple[Fact, ...]] | None]
 
 @dataclass(frozen=True)
 class Definition:
-    name: str
+    name: Metric
     label: str
     unit: str  # "amount" (the facts' own unit and scale), "%", "ratio", "days"
     formula: str
@@ -111,7 +111,7 @@ def money_unit(fact: Fact) -> str:
     return f"{fact.unit} {fact.scale}" if fact.scale else fact.unit
 
 
-def _base(metric: str, absolute: bool = False) -> Compute:
+def _base(metric: Metric, absolute: bool = False) -> Compute:
     def compute(book: FactBook, year: int) -> tuple[float, tuple[Fact, ...]] | None:
         fact = book.get(metric, year)
         if fact is None:
@@ -170,13 +170,13 @@ def _turnover(flow: str, stock: str) -> Compute:
 
 
 def _working_capital(book: FactBook, year: int) -> tuple[float, tuple[Fact, ...]] | None:
-    facts = _need(book, year, "current_assets", "current_liabilities")
+    facts = _need(book, year, Metric.CURRENT_ASSETS, Metric.CURRENT_LIABILITIES)
     return None if facts is None else (facts[0].value - facts[1].value, facts)
 
 
 def _payout(retained: bool) -> Compute:
     def compute(book: FactBook, year: int) -> tuple[float, tuple[Fact, ...]] | None:
-        facts = _need(book, year, "dividends_paid", "net_income")
+        facts = _need(book, year, Metric.DIVIDENDS_PAID, Metric.NET_INCOME)
         if facts is None or facts[1].value == 0:
             return None
         payout = abs(facts[0].value) / facts[1].value
@@ -186,21 +186,21 @@ def _payout(retained: bool) -> Compute:
 
 
 def _ebitda_margin(book: FactBook, year: int) -> tuple[float, tuple[Fact, ...]] | None:
-    ebitda, revenue = _ebitda(book, year), book.get("revenue", year)
+    ebitda, revenue = _ebitda(book, year), book.get(Metric.REVENUE, year)
     if ebitda is None or revenue is None or revenue.value == 0:
         return None
     return ebitda[0] / revenue.value * 100, (*ebitda[1], revenue)
 
 
 def _fcf_conversion(book: FactBook, year: int) -> tuple[float, tuple[Fact, ...]] | None:
-    fcf, net_income = _free_cash_flow(book, year), book.get("net_income", year)
+    fcf, net_income = _free_cash_flow(book, year), book.get(Metric.NET_INCOME, year)
     if fcf is None or net_income is None or net_income.value == 0:
         return None
     return fcf[0] / net_income.value * 100, (*fcf[1], net_income)
 
 
 def _cash_conversion_cycle(book: FactBook, year: int) -> tuple[float, tuple[Fact, ...]] | None:
-    parts = [DEFINITIONS[name].compute(book, year) for name in ("dio", "dso", "dpo")]
+    parts = [DEFINITIONS[name].compute(book, year) for name in (Metric.DIO, Metric.DSO, Metric.DPO)]
     if any(p is None for p in parts):
         return None
     dio, dso, dpo = (p for p in parts if p is not None)
@@ -211,306 +211,352 @@ def _cash_conversion_cycle(book: FactBook, year: int) -> tuple[float, tuple[Fact
 
 
 def _free_cash_flow(book: FactBook, year: int) -> tuple[float, tuple[Fact, ...]] | None:
-    facts = _need(book, year, "operating_cash_flow", "capex")
+    facts = _need(book, year, Metric.OPERATING_CASH_FLOW, Metric.CAPEX)
     return None if facts is None else (facts[0].value - abs(facts[1].value), facts)
 
 
 def _gross_profit(book: FactBook, year: int) -> tuple[float, tuple[Fact, ...]] | None:
-    printed = book.get("gross_profit", year)
+    printed = book.get(Metric.GROSS_PROFIT, year)
     if printed is not None:
         return printed.value, (printed,)
-    facts = _need(book, year, "revenue", "cost_of_sales")
+    facts = _need(book, year, Metric.REVENUE, Metric.COST_OF_SALES)
     return None if facts is None else (facts[0].value - abs(facts[1].value), facts)
 
 
 def _ebitda(book: FactBook, year: int) -> tuple[float, tuple[Fact, ...]] | None:
-    facts = _need(book, year, "operating_income", "depreciation_amortization")
+    facts = _need(book, year, Metric.OPERATING_INCOME, Metric.DEPRECIATION_AMORTIZATION)
     return None if facts is None else (facts[0].value + abs(facts[1].value), facts)
 
 
 def _quick_ratio(book: FactBook, year: int) -> tuple[float, tuple[Fact, ...]] | None:
-    facts = _need(book, year, "current_assets", "inventories", "current_liabilities")
+    facts = _need(book, year, Metric.CURRENT_ASSETS, Metric.INVENTORIES, Metric.CURRENT_LIABILITIES)
     if facts is None or facts[2].value == 0:
         return None
     return (facts[0].value - facts[1].value) / facts[2].value, facts
 
 
-def _margin(metric: str) -> Compute:
-    return _ratio(lambda f: f[0].value, (metric, "revenue"), 100.0)
+def _margin(metric: Metric) -> Compute:
+    return _ratio(lambda f: f[0].value, (metric, Metric.REVENUE), 100.0)
 
 
 DEFINITIONS: dict[str, Definition] = {
     d.name: d
     for d in [
-        Definition("revenue", "Revenue", "amount", "revenue as printed", _base("revenue")),
+        Definition(Metric.REVENUE, "Revenue", "amount", "revenue as printed", _base(Metric.REVENUE)),
         Definition(
-            "cost_of_sales", "Cost of sales", "amount", "cost of sales as printed", _base("cost_of_sales", True)
+            Metric.COST_OF_SALES,
+            "Cost of sales",
+            "amount",
+            "cost of sales as printed",
+            _base(Metric.COST_OF_SALES, True),
         ),
-        Definition("gross_profit", "Gross profit", "amount", "revenue - cost of sales", _gross_profit),
+        Definition(Metric.GROSS_PROFIT, "Gross profit", "amount", "revenue - cost of sales", _gross_profit),
         Definition(
-            "operating_income", "Operating income", "amount", "operating income as printed", _base("operating_income")
+            Metric.OPERATING_INCOME,
+            "Operating income",
+            "amount",
+            "operating income as printed",
+            _base(Metric.OPERATING_INCOME),
         ),
-        Definition("net_income", "Net income", "amount", "net income as printed", _base("net_income")),
+        Definition(Metric.NET_INCOME, "Net income", "amount", "net income as printed", _base(Metric.NET_INCOME)),
         Definition(
-            "eps_diluted", "Diluted EPS", "amount", "diluted earnings per share as printed", _base("eps_diluted")
+            Metric.EPS_DILUTED,
+            "Diluted EPS",
+            "amount",
+            "diluted earnings per share as printed",
+            _base(Metric.EPS_DILUTED),
         ),
-        Definition("eps_basic", "Basic EPS", "amount", "basic earnings per share as printed", _base("eps_basic")),
         Definition(
-            "depreciation_amortization",
+            Metric.EPS_BASIC, "Basic EPS", "amount", "basic earnings per share as printed", _base(Metric.EPS_BASIC)
+        ),
+        Definition(
+            Metric.DEPRECIATION_AMORTIZATION,
             "Depreciation and amortization",
             "amount",
             "D&A from the cash-flow statement",
-            _base("depreciation_amortization", True),
+            _base(Metric.DEPRECIATION_AMORTIZATION, True),
         ),
         Definition(
-            "capex",
+            Metric.CAPEX,
             "Capital expenditures",
             "amount",
             "purchases of property, plant and equipment (cash outflow, shown positive)",
-            _base("capex", True),
+            _base(Metric.CAPEX, True),
         ),
         Definition(
-            "free_cash_flow", "Free cash flow", "amount", "operating cash flow - capital expenditures", _free_cash_flow
+            Metric.FREE_CASH_FLOW,
+            "Free cash flow",
+            "amount",
+            "operating cash flow - capital expenditures",
+            _free_cash_flow,
         ),
         Definition(
-            "dividends_paid",
+            Metric.DIVIDENDS_PAID,
             "Dividends paid",
             "amount",
             "dividends paid (cash outflow, shown positive)",
-            _base("dividends_paid", True),
+            _base(Metric.DIVIDENDS_PAID, True),
         ),
         Definition(
-            "operating_cash_flow",
+            Metric.OPERATING_CASH_FLOW,
             "Operating cash flow",
             "amount",
             "net cash from operating activities",
-            _base("operating_cash_flow"),
+            _base(Metric.OPERATING_CASH_FLOW),
         ),
         Definition(
-            "investing_cash_flow",
+            Metric.INVESTING_CASH_FLOW,
             "Investing cash flow",
             "amount",
             "net cash from investing activities",
-            _base("investing_cash_flow"),
+            _base(Metric.INVESTING_CASH_FLOW),
         ),
         Definition(
-            "financing_cash_flow",
+            Metric.FINANCING_CASH_FLOW,
             "Financing cash flow",
             "amount",
             "net cash from financing activities",
-            _base("financing_cash_flow"),
+            _base(Metric.FINANCING_CASH_FLOW),
         ),
-        Definition("total_assets", "Total assets", "amount", "total assets", _base("total_assets")),
-        Definition("current_assets", "Current assets", "amount", "total current assets", _base("current_assets")),
+        Definition(Metric.TOTAL_ASSETS, "Total assets", "amount", "total assets", _base(Metric.TOTAL_ASSETS)),
         Definition(
-            "current_liabilities",
+            Metric.CURRENT_ASSETS, "Current assets", "amount", "total current assets", _base(Metric.CURRENT_ASSETS)
+        ),
+        Definition(
+            Metric.CURRENT_LIABILITIES,
             "Current liabilities",
             "amount",
             "total current liabilities",
-            _base("current_liabilities"),
+            _base(Metric.CURRENT_LIABILITIES),
         ),
-        Definition("total_liabilities", "Total liabilities", "amount", "total liabilities", _base("total_liabilities")),
-        Definition("cash", "Cash and cash equivalents", "amount", "cash and cash equivalents", _base("cash")),
-        Definition("inventories", "Inventories", "amount", "inventories", _base("inventories")),
-        Definition("receivables", "Accounts receivable", "amount", "accounts receivable, net", _base("receivables")),
-        Definition("payables", "Accounts payable", "amount", "accounts payable", _base("payables")),
-        Definition("long_term_debt", "Long-term debt", "amount", "long-term debt", _base("long_term_debt")),
         Definition(
-            "ppe_net",
+            Metric.TOTAL_LIABILITIES,
+            "Total liabilities",
+            "amount",
+            "total liabilities",
+            _base(Metric.TOTAL_LIABILITIES),
+        ),
+        Definition(Metric.CASH, "Cash and cash equivalents", "amount", "cash and cash equivalents", _base(Metric.CASH)),
+        Definition(Metric.INVENTORIES, "Inventories", "amount", "inventories", _base(Metric.INVENTORIES)),
+        Definition(
+            Metric.RECEIVABLES, "Accounts receivable", "amount", "accounts receivable, net", _base(Metric.RECEIVABLES)
+        ),
+        Definition(Metric.PAYABLES, "Accounts payable", "amount", "accounts payable", _base(Metric.PAYABLES)),
+        Definition(Metric.LONG_TERM_DEBT, "Long-term debt", "amount", "long-term debt", _base(Metric.LONG_TERM_DEBT)),
+        Definition(
+            Metric.PPE_NET,
             "Property, plant and equipment, net",
             "amount",
             "net property, plant and equipment as printed",
-            _base("ppe_net"),
+            _base(Metric.PPE_NET),
         ),
         Definition(
-            "sga",
+            Metric.SGA,
             "Selling, general and administrative expenses",
             "amount",
             "SG&A as printed",
-            _base("sga", True),
+            _base(Metric.SGA, True),
         ),
         Definition(
-            "research_development",
+            Metric.RESEARCH_DEVELOPMENT,
             "Research and development",
             "amount",
             "R&D as printed",
-            _base("research_development"),
+            _base(Metric.RESEARCH_DEVELOPMENT),
         ),
         Definition(
-            "interest_expense",
+            Metric.INTEREST_EXPENSE,
             "Interest expense",
             "amount",
             "interest expense as printed",
-            _base("interest_expense", True),
+            _base(Metric.INTEREST_EXPENSE, True),
         ),
         Definition(
-            "income_tax", "Income tax expense", "amount", "provision for income taxes as printed", _base("income_tax")
+            Metric.INCOME_TAX,
+            "Income tax expense",
+            "amount",
+            "provision for income taxes as printed",
+            _base(Metric.INCOME_TAX),
         ),
         Definition(
-            "working_capital",
+            Metric.WORKING_CAPITAL,
             "Working capital",
             "amount",
             "total current assets - total current liabilities",
             _working_capital,
         ),
-        Definition("total_equity", "Total equity", "amount", "total shareholders' equity", _base("total_equity")),
         Definition(
-            "gross_margin",
+            Metric.TOTAL_EQUITY, "Total equity", "amount", "total shareholders' equity", _base(Metric.TOTAL_EQUITY)
+        ),
+        Definition(
+            Metric.GROSS_MARGIN,
             "Gross margin",
             "%",
             "(revenue - cost of sales) / revenue × 100",
             lambda b, y: _gross_margin(b, y),
         ),
         Definition(
-            "operating_margin", "Operating margin", "%", "operating income / revenue × 100", _margin("operating_income")
+            Metric.OPERATING_MARGIN,
+            "Operating margin",
+            "%",
+            "operating income / revenue × 100",
+            _margin(Metric.OPERATING_INCOME),
         ),
-        Definition("net_margin", "Net margin", "%", "net income / revenue × 100", _margin("net_income")),
+        Definition(Metric.NET_MARGIN, "Net margin", "%", "net income / revenue × 100", _margin(Metric.NET_INCOME)),
         Definition(
-            "cogs_pct",
+            Metric.COGS_PCT,
             "Cost of sales as % of revenue",
             "%",
             "cost of sales / revenue × 100",
-            _ratio(lambda f: abs(f[0].value), ("cost_of_sales", "revenue"), 100.0),
+            _ratio(lambda f: abs(f[0].value), (Metric.COST_OF_SALES, Metric.REVENUE), 100.0),
         ),
         Definition(
-            "effective_tax_rate",
+            Metric.EFFECTIVE_TAX_RATE,
             "Effective tax rate",
             "%",
             "income tax expense / income before income taxes × 100",
             # Filings print the provision as a deduction, often in parentheses: its size is the expense.
-            _ratio(lambda f: abs(f[0].value), ("income_tax", "income_before_tax"), 100.0),
+            _ratio(lambda f: abs(f[0].value), (Metric.INCOME_TAX, Metric.INCOME_BEFORE_TAX), 100.0),
         ),
         Definition(
-            "current_ratio",
+            Metric.CURRENT_RATIO,
             "Current ratio",
             "ratio",
             "current assets / current liabilities",
-            _ratio(lambda f: f[0].value, ("current_assets", "current_liabilities")),
+            _ratio(lambda f: f[0].value, (Metric.CURRENT_ASSETS, Metric.CURRENT_LIABILITIES)),
         ),
         Definition(
-            "quick_ratio", "Quick ratio", "ratio", "(current assets - inventories) / current liabilities", _quick_ratio
+            Metric.QUICK_RATIO,
+            "Quick ratio",
+            "ratio",
+            "(current assets - inventories) / current liabilities",
+            _quick_ratio,
         ),
         Definition(
-            "debt_to_equity",
+            Metric.DEBT_TO_EQUITY,
             "Debt to equity",
             "ratio",
             "long-term debt / total equity",
-            _ratio(lambda f: f[0].value, ("long_term_debt", "total_equity")),
+            _ratio(lambda f: f[0].value, (Metric.LONG_TERM_DEBT, Metric.TOTAL_EQUITY)),
         ),
         Definition(
-            "roa",
+            Metric.ROA,
             "Return on assets",
             "%",
             "net income / average total assets × 100",
-            _average_ratio("net_income", "total_assets", False, False),
+            _average_ratio(Metric.NET_INCOME, Metric.TOTAL_ASSETS, False, False),
         ),
         Definition(
-            "roe",
+            Metric.ROE,
             "Return on equity",
             "%",
             "net income / average total equity × 100",
-            _average_ratio("net_income", "total_equity", False, False),
+            _average_ratio(Metric.NET_INCOME, Metric.TOTAL_EQUITY, False, False),
         ),
         Definition(
-            "dso",
+            Metric.DSO,
             "Days sales outstanding",
             "days",
             "average receivables / revenue × 365",
-            _average_ratio("revenue", "receivables", True, True),
+            _average_ratio(Metric.REVENUE, Metric.RECEIVABLES, True, True),
         ),
         Definition(
-            "dio",
+            Metric.DIO,
             "Days inventory outstanding",
             "days",
             "average inventories / cost of sales × 365",
-            _average_ratio("cost_of_sales", "inventories", True, True),
+            _average_ratio(Metric.COST_OF_SALES, Metric.INVENTORIES, True, True),
         ),
         Definition(
-            "dpo",
+            Metric.DPO,
             "Days payables outstanding",
             "days",
             "average payables / cost of sales × 365",
-            _average_ratio("cost_of_sales", "payables", True, True),
+            _average_ratio(Metric.COST_OF_SALES, Metric.PAYABLES, True, True),
         ),
         Definition(
-            "capex_pct_revenue",
+            Metric.CAPEX_PCT_REVENUE,
             "Capex as % of revenue",
             "%",
             "capital expenditures / revenue × 100",
-            _ratio(lambda f: abs(f[0].value), ("capex", "revenue"), 100.0),
+            _ratio(lambda f: abs(f[0].value), (Metric.CAPEX, Metric.REVENUE), 100.0),
         ),
-        Definition("ebitda", "EBITDA", "amount", "operating income + depreciation and amortization", _ebitda),
+        Definition(Metric.EBITDA, "EBITDA", "amount", "operating income + depreciation and amortization", _ebitda),
         Definition(
-            "ebitda_margin",
+            Metric.EBITDA_MARGIN,
             "EBITDA margin",
             "%",
             "(operating income + depreciation and amortization) / revenue × 100",
             _ebitda_margin,
         ),
         Definition(
-            "operating_cash_flow_ratio",
+            Metric.OPERATING_CASH_FLOW_RATIO,
             "Operating cash flow ratio",
             "ratio",
             "net cash from operating activities / total current liabilities",
-            _ratio(lambda f: f[0].value, ("operating_cash_flow", "current_liabilities")),
+            _ratio(lambda f: f[0].value, (Metric.OPERATING_CASH_FLOW, Metric.CURRENT_LIABILITIES)),
         ),
         Definition(
-            "inventory_turnover",
+            Metric.INVENTORY_TURNOVER,
             "Inventory turnover",
             "ratio",
             "cost of sales / average inventories",
-            _turnover("cost_of_sales", "inventories"),
+            _turnover(Metric.COST_OF_SALES, Metric.INVENTORIES),
         ),
         Definition(
-            "asset_turnover",
+            Metric.ASSET_TURNOVER,
             "Asset turnover",
             "ratio",
             "revenue / average total assets",
-            _turnover("revenue", "total_assets"),
+            _turnover(Metric.REVENUE, Metric.TOTAL_ASSETS),
         ),
         Definition(
-            "fixed_asset_turnover",
+            Metric.FIXED_ASSET_TURNOVER,
             "Fixed asset turnover",
             "ratio",
             "revenue / average net property, plant and equipment",
-            _turnover("revenue", "ppe_net"),
+            _turnover(Metric.REVENUE, Metric.PPE_NET),
         ),
         Definition(
-            "receivables_turnover",
+            Metric.RECEIVABLES_TURNOVER,
             "Receivables turnover",
             "ratio",
             "revenue / average accounts receivable",
-            _turnover("revenue", "receivables"),
+            _turnover(Metric.REVENUE, Metric.RECEIVABLES),
         ),
-        Definition("payout_ratio", "Dividend payout ratio", "ratio", "dividends paid / net income", _payout(False)),
-        Definition("retention_ratio", "Retention ratio", "ratio", "1 - dividends paid / net income", _payout(True)),
         Definition(
-            "fcf_conversion",
+            Metric.PAYOUT_RATIO, "Dividend payout ratio", "ratio", "dividends paid / net income", _payout(False)
+        ),
+        Definition(
+            Metric.RETENTION_RATIO, "Retention ratio", "ratio", "1 - dividends paid / net income", _payout(True)
+        ),
+        Definition(
+            Metric.FCF_CONVERSION,
             "Free cash flow conversion",
             "%",
             "(operating cash flow - capital expenditures) / net income × 100",
             _fcf_conversion,
         ),
         Definition(
-            "cash_conversion_cycle",
+            Metric.CASH_CONVERSION_CYCLE,
             "Cash conversion cycle",
             "days",
             "days inventory outstanding + days sales outstanding - days payables outstanding",
             _cash_conversion_cycle,
         ),
         Definition(
-            "interest_coverage",
+            Metric.INTEREST_COVERAGE,
             "Interest coverage",
             "ratio",
             "operating income / interest expense",
-            _ratio(lambda f: f[0].value, ("operating_income", "interest_expense")),
+            _ratio(lambda f: f[0].value, (Metric.OPERATING_INCOME, Metric.INTEREST_EXPENSE)),
         ),
     ]
 }
 
 
 def _gross_margin(book: FactBook, year: int) -> tuple[float, tuple[Fact, ...]] | None:
-    revenue = book.get("revenue", year)
+    revenue = book.get(Metric.REVENUE, year)
     gross = _gross_profit(book, year)
     if revenue is None or gross is None or revenue.value == 0:
         return None
@@ -533,16 +579,17 @@ def compute(book: FactBook, metric: str, year: int) -> MetricValue | None:
 # The statements each metric reads its inputs from (the base metrics: where their line is printed).
 _INCOME, _BALANCE, _CASH = StatementKind.INCOME, StatementKind.BALANCE, StatementKind.CASH_FLOW
 _RATIO_STATEMENTS: dict[str, tuple[StatementKind, ...]] = {
-    "gross_margin": (_INCOME,), "operating_margin": (_INCOME,), "net_margin": (_INCOME,), "cogs_pct": (_INCOME,),
-    "effective_tax_rate": (_INCOME,), "ebitda": (_INCOME, _CASH), "ebitda_margin": (_INCOME, _CASH),
-    "interest_coverage": (_INCOME,), "current_ratio": (_BALANCE,), "quick_ratio": (_BALANCE,),
-    "working_capital": (_BALANCE,), "debt_to_equity": (_BALANCE,), "roa": (_INCOME, _BALANCE),
-    "roe": (_INCOME, _BALANCE), "dso": (_INCOME, _BALANCE), "dio": (_INCOME, _BALANCE), "dpo": (_INCOME, _BALANCE),
-    "cash_conversion_cycle": (_INCOME, _BALANCE), "inventory_turnover": (_INCOME, _BALANCE),
-    "asset_turnover": (_INCOME, _BALANCE), "fixed_asset_turnover": (_INCOME, _BALANCE),
-    "receivables_turnover": (_INCOME, _BALANCE), "capex_pct_revenue": (_CASH, _INCOME),
-    "free_cash_flow": (_CASH,), "fcf_conversion": (_CASH, _INCOME), "payout_ratio": (_CASH, _INCOME),
-    "retention_ratio": (_CASH, _INCOME), "operating_cash_flow_ratio": (_CASH, _BALANCE),
+    Metric.GROSS_MARGIN: (_INCOME,), Metric.OPERATING_MARGIN: (_INCOME,), Metric.NET_MARGIN: (_INCOME,),
+    Metric.COGS_PCT: (_INCOME,), Metric.EFFECTIVE_TAX_RATE: (_INCOME,), Metric.EBITDA: (_INCOME, _CASH),
+    Metric.EBITDA_MARGIN: (_INCOME, _CASH), Metric.INTEREST_COVERAGE: (_INCOME,), Metric.CURRENT_RATIO: (_BALANCE,),
+    Metric.QUICK_RATIO: (_BALANCE,), Metric.WORKING_CAPITAL: (_BALANCE,), Metric.DEBT_TO_EQUITY: (_BALANCE,),
+    Metric.ROA: (_INCOME, _BALANCE), Metric.ROE: (_INCOME, _BALANCE), Metric.DSO: (_INCOME, _BALANCE),
+    Metric.DIO: (_INCOME, _BALANCE), Metric.DPO: (_INCOME, _BALANCE),
+    Metric.CASH_CONVERSION_CYCLE: (_INCOME, _BALANCE), Metric.INVENTORY_TURNOVER: (_INCOME, _BALANCE),
+    Metric.ASSET_TURNOVER: (_INCOME, _BALANCE), Metric.FIXED_ASSET_TURNOVER: (_INCOME, _BALANCE),
+    Metric.RECEIVABLES_TURNOVER: (_INCOME, _BALANCE), Metric.CAPEX_PCT_REVENUE: (_CASH, _INCOME),
+    Metric.FREE_CASH_FLOW: (_CASH,), Metric.FCF_CONVERSION: (_CASH, _INCOME), Metric.PAYOUT_RATIO: (_CASH, _INCOME),
+    Metric.RETENTION_RATIO: (_CASH, _INCOME), Metric.OPERATING_CASH_FLOW_RATIO: (_CASH, _BALANCE),
 }  # fmt: skip
 
 

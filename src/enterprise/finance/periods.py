@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import re
 
-# A year as a table prints it ("2023", "December 31, 2023").
-PRINTED_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+from enterprise.text import YEAR_DIGITS, years_in
+
 # A year as a question names it ("FY2018", "fiscal year 2018", "año 2018"), not an amount ("$2,019").
 FISCAL_PREFIX = r"(?:fy\s*'?|fiscal\s+(?:year\s+)?|año\s+(?:fiscal\s+)?|ejercicio\s+)?"
-NAMED_YEAR = re.compile(rf"(?<![\d$.,]){FISCAL_PREFIX}((?:19|20)\d\d)(?!\d|[.,]\d)", re.IGNORECASE)
+NAMED_YEAR = re.compile(rf"(?<![\d$.,]){FISCAL_PREFIX}({YEAR_DIGITS})(?!\d|[.,]\d)", re.IGNORECASE)
 SHORT_FISCAL_YEAR = re.compile(r"\bfy\s*'?(\d\d)\b", re.IGNORECASE)
 _EARLY_JANUARY = re.compile(
-    r"\b(?:jan(?:uary)?\.?|enero)\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s*(?:de\s+)?(?P<year>(?:19|20)\d\d)\b"
-    r"|\b(?P<day2>\d{1,2})\s+(?:de\s+)?(?:jan(?:uary)?|enero)\.?,?\s*(?:de\s+)?(?P<year2>(?:19|20)\d\d)\b",
+    rf"\b(?:jan(?:uary)?\.?|enero)\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s*(?:de\s+)?(?P<year>{YEAR_DIGITS})\b"
+    rf"|\b(?P<day2>\d{{1,2}})\s+(?:de\s+)?(?:jan(?:uary)?|enero)\.?,?\s*(?:de\s+)?(?P<year2>{YEAR_DIGITS})\b",
     re.IGNORECASE,
 )
 EARLY_JANUARY_DAYS = 7
@@ -26,10 +26,10 @@ EARLY_JANUARY_DAYS = 7
 
 def fiscal_year_of(text: str) -> int | None:
     """The fiscal year of the last period the text names, or None when it names no year."""
-    years = PRINTED_YEAR.findall(text)
+    years = years_in(text)
     if not years:
         return None
-    last = int(years[-1])
+    last = years[-1]
     for match in _EARLY_JANUARY.finditer(text):
         day = int(match.group("day") or match.group("day2"))
         year = int(match.group("year") or match.group("year2"))

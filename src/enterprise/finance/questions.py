@@ -31,7 +31,7 @@ from enterprise.finance.formulas import (
 from enterprise.finance.metrics import DEFINITIONS
 from enterprise.finance.periods import FISCAL_PREFIX, NAMED_YEAR, SHORT_FISCAL_YEAR, named_years
 from enterprise.finance.synonyms import normalize_label
-from enterprise.language import fold_accents
+from enterprise.text import fold_accents, month_number
 
 # Question wording → metric. Longer and ratio phrasings first, so "gross margin percentage" is
 # not read as the amount "gross margin"; abbreviations analysts use are included.
@@ -234,11 +234,6 @@ _NEUTRAL_QUALIFIERS = re.compile(
 _ABBREVIATIONS = frozenset(
     """fy usd us eur eps cogs pp&e ppe ppne d&a sg&a fcf capex dpo dso dio ccc roa roe ebitda ebit gaap yoy cagr p&l
     r&d q1 q2 q3 q4 h1 h2 ltm ttm ni oi cfo ocf i ii iii""".split()
-)
-_MONTH_NAMES = re.compile(
-    r"^(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?$|^(enero|febrero|marzo|abril|mayo|junio|julio|"
-    r"agosto|septiembre|octubre|noviembre|diciembre)$",
-    re.IGNORECASE,
 )
 
 
@@ -754,7 +749,7 @@ def _is_instruction(parenthetical: str) -> bool:
         or _PERCENT.search(parenthetical)
         or re.search(r"round|answer|formerly|previously|known as|year ended|as a %", parenthetical, re.IGNORECASE)
         or re.fullmatch(r"\(\s*[A-Z]{2,6}\s*\)", parenthetical)
-        or _MONTH_NAMES.match(parenthetical.strip("()").split(" ")[0] if parenthetical.strip("()") else "")
+        or month_number(parenthetical.strip("()").split(" ")[0]) is not None
     )
 
 
@@ -772,7 +767,7 @@ def part_of_company(asking: str, company_words: frozenset[str]) -> str | None:
         if not word or word.endswith("'s") or raw.endswith("'s"):
             continue
         plain = fold_accents(word)
-        if plain in folded_company or plain in _ABBREVIATIONS or _MONTH_NAMES.match(word) or plain.isdigit():
+        if plain in folded_company or plain in _ABBREVIATIONS or month_number(word) is not None or plain.isdigit():
             continue
         if re.fullmatch(r"(fy|q[1-4]|h[12])?'?\d{2,4}(q[1-4])?", plain):
             continue

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
@@ -9,6 +9,7 @@ from enterprise.audit import service as audit
 from enterprise.audit.service import Action, Actor
 from enterprise.auth.models import User
 from enterprise.dependencies import ClientIp, CurrentUser, DbSession, Runtime
+from enterprise.exports import EXPORT_RESPONSES, ExportFormat, download
 from enterprise.finance import service
 from enterprise.finance.metrics import money_unit
 from enterprise.finance.repository import FactFilters
@@ -25,32 +26,11 @@ from enterprise.finance.schemas import (
 from shared.request_guards import Offset
 
 router = APIRouter(tags=["finance"])
-ExportFormat = Literal["json", "csv", "xlsx"]
-MEDIA_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-EXPORT_RESPONSES: dict[int | str, dict[str, object]] = {
-    200: {
-        "content": {
-            "text/csv": {"schema": {"type": "string"}},
-            MEDIA_TYPES["xlsx"]: {"schema": {"type": "string", "format": "binary"}},
-        }
-    }
-}
 
 
 def _audit_export(runtime: Runtime, user: User, ip: str | None, what: str, file_format: str, rows: int) -> None:
     audit.record(
         runtime.session_factory, Actor.of(user, ip), Action.EXPORTED, what, None, format=file_format, rows=rows
-    )
-
-
-def _download(content: bytes, file_format: str, name: str) -> Response:
-    return Response(
-        content,
-        media_type=MEDIA_TYPES[file_format],
-        headers={"Content-Disposition": f'attachment; filename="{name}.{file_format}"'},
     )
 
 
@@ -74,7 +54,7 @@ def list_facts(
     if format != "json":
         rows, _ = service.list_facts(session, user, filters, None, 0)
         _audit_export(runtime, user, ip, "facts", format, len(rows))
-        return _download(service.export_facts(rows, format), format, "facts")
+        return download(service.export_facts(rows, format), format, "facts")
     rows, total = service.list_facts(session, user, filters, limit, offset)
     return FactPage(items=[FactOut.model_validate(r) for r in rows], total=total, limit=limit, offset=offset)
 
@@ -97,10 +77,10 @@ def list_metrics(
     format: ExportFormat = "json",
 ) -> list[MetricOut] | Response:
     """Metrics and ratios computed from the facts, each with its formula and the page of every input."""
-    found = service.metrics_for(session, user, company, fiscal_year, metric)
+    found = service.metrics_for(session, user.enterprise_id, company, fiscal_year, metric)
     if format != "json":
         _audit_export(runtime, user, ip, "metrics", format, len(found))
-        return _download(service.export_metrics(found, format), format, "metrics")
+        return download(service.export_metrics(found, format), format, "metrics")
     return [
         MetricOut(
             company=m.document.company,

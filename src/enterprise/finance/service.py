@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import uuid
 from collections import Counter
 from collections.abc import Sequence
@@ -15,6 +14,7 @@ from sqlalchemy.orm import Session
 from enterprise.auth.models import User
 from enterprise.documents import repository as documents
 from enterprise.documents.models import Document
+from enterprise.exports import table_bytes
 from enterprise.finance import repository
 from enterprise.finance.answers import answer_parsed, related_parsed
 from enterprise.finance.checks import failed_statements, run_checks
@@ -142,16 +142,22 @@ def companies(session: Session, user: User) -> list[repository.CompanyYears]:
 
 
 def metrics_for(
-    session: Session, user: User, company: str | None, fiscal_year: int | None, metric: str | None
+    session: Session,
+    enterprise_id: uuid.UUID,
+    company: str | None,
+    fiscal_year: int | None = None,
+    metric: str | None = None,
+    names: Sequence[str] | None = None,
 ) -> list[CompanyMetric]:
+    """Every metric (or `metric`, or those `names`) of every company and year the facts hold."""
     if metric is not None and metric not in DEFINITIONS:
         raise InvalidInputError(
             f"unknown metric {metric!r}; known: {', '.join(sorted(DEFINITIONS))}", field="query.metric"
         )
-    names = [metric] if metric else list(DEFINITIONS)
+    names = [metric] if metric else list(names or DEFINITIONS)
     seen: set[tuple[str, str, int]] = set()
     found: list[CompanyMetric] = []
-    for document, book in _books(session, user.enterprise_id, company):
+    for document, book in _books(session, enterprise_id, company):
         years = [fiscal_year] if fiscal_year is not None else book.years()
         for year in years:
             for name in names:
@@ -299,7 +305,7 @@ def export_facts(rows: Sequence[FinancialFact], file_format: str) -> bytes:
         [{c: str(getattr(r, c)) if c == "document_id" else getattr(r, c) for c in FACT_COLUMNS} for r in rows],
         columns=FACT_COLUMNS,
     )
-    return _export(frame, file_format, "facts")
+    return table_bytes(frame, file_format, "facts")
 
 
 def export_metrics(rows: Sequence[CompanyMetric], file_format: str) -> bytes:
@@ -319,29 +325,7 @@ def export_metrics(rows: Sequence[CompanyMetric], file_format: str) -> bytes:
             for m in rows
         ]
     )
-    return _export(frame, file_format, "metrics")
-
-
-# A spreadsheet runs a cell that starts with one of these as a formula ("=HYPERLINK(...)" in a
-# line item someone uploaded): such text is written with a leading apostrophe, as text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return f"'{value}"
-    return value
-
-
-def _export(frame: pd.DataFrame, file_format: str, sheet: str) -> bytes:
-    frame = frame.apply(
-        lambda column: column if pd.api.types.is_numeric_dtype(column) else column.map(spreadsheet_safe)
-    )
-    if file_format == "csv":
-        return str(frame.to_csv(index=False)).encode()
-    buffer = io.BytesIO()
-    frame.to_excel(buffer, index=False, sheet_name=sheet, engine="openpyxl")
-    return bytes(buffer.getvalue())
+    return table_bytes(frame, file_format, "metrics")
 
 
 def facts_rows(figures: AnsweredFromFacts) -> list[dict[str, Any]]:

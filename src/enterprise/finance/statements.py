@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from enterprise.finance.kinds import StatementKind
-from enterprise.finance.periods import INTERIM_BALANCE, PRINTED_YEAR, UNSTATED_LENGTH, fiscal_year_of, period_months
+from enterprise.finance.periods import INTERIM_BALANCE, UNSTATED_LENGTH, fiscal_year_of, period_months
 from enterprise.finance.synonyms import PREFERRED_LINES, canonical_metric
+from enterprise.text import PRINTED_YEAR, YEAR_DIGITS, years_in
 
 PER_SHARE = re.compile(r"per\s+(common\s+)?share|per\s+diluted|per\s+basic|earnings\s+per|\beps\b", re.IGNORECASE)
 SHARE_COUNT = re.compile(r"\bshares\b.*\b(outstanding|used|computing|weighted)|weighted[- ]average", re.IGNORECASE)
@@ -146,8 +147,8 @@ def header_cells(table: StatementTable) -> list[str]:
     return _shift_to_figures(table, cells)
 
 
-_DATE_PART = re.compile(r"^\s*((19|20)\d\d|\d{1,2},?)\s*$")
-_TRAILING_YEAR = re.compile(r"\s((?:19|20)\d\d)\s*$")
+_DATE_PART = re.compile(rf"^\s*({YEAR_DIGITS}|\d{{1,2}},?)\s*$")
+_TRAILING_YEAR = re.compile(rf"\s({YEAR_DIGITS})\s*$")
 
 
 def _shift_to_figures(table: StatementTable, cells: list[str]) -> list[str]:
@@ -202,7 +203,7 @@ def column_years(table: StatementTable) -> list[int | None]:
     """The fiscal year of each value column, from its header, else from the table's title."""
     width = max((len(r) for r in table.rows), default=len(table.header))
     years: list[int | None] = []
-    title_years = [int(y) for y in PRINTED_YEAR.findall(table.title)]
+    title_years = years_in(table.title)
     header = header_cells(table)
     for index in range(1, width):
         cell = header[index] if index < len(header) else ""

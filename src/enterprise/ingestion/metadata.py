@@ -7,13 +7,12 @@ from dataclasses import dataclass
 
 from enterprise.documents.models import DocumentType
 from enterprise.finance.periods import fiscal_year_of
-from enterprise.language import fold_accents
+from enterprise.text import file_stem, fold_accents, is_filing_word, years_in
 
 _FISCAL_YEAR_END = re.compile(
     r"for\s+the\s+fiscal\s+year\s+ended\s*:?\s*([A-Za-z]+\s+\d{1,2}\s*,?\s*(\d{4}))", re.IGNORECASE
 )
 _EXACT_NAME = re.compile(r"^\s*(.+?)\s*\n\s*\(\s*exact\s+name\s+of\s+registrant", re.IGNORECASE | re.MULTILINE)
-_YEAR_IN_NAME = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 _FORM_10K = re.compile(r"form\s*10\s*-?\s*k\b", re.IGNORECASE)
 _FORM_10Q = re.compile(r"form\s*10\s*-?\s*q\b", re.IGNORECASE)
 _CONTRACT_WORDS = re.compile(
@@ -21,7 +20,6 @@ _CONTRACT_WORDS = re.compile(
 )
 _BALANCE_WORDS = re.compile(r"\b(balance sheet|statement of financial position|balance general)\b", re.IGNORECASE)
 _REPORT_WORDS = re.compile(r"\b(annual report|quarterly report|informe|report)\b", re.IGNORECASE)
-_NAME_NOISE = re.compile(r"[_\-\s]*(10-?k|10-?q|annual|report|informe|\d{4})[_\-\s]*", re.IGNORECASE)
 # A company named with its legal form near the top of a document: "Comercial Iberia S.L.",
 # "Grupo Bimbo, S.A.B. de C.V.", "Acme Holdings Inc.".
 _LEGAL_NAME = re.compile(
@@ -57,11 +55,10 @@ def _clean_company(raw: str) -> str | None:
 def _company_from_filename(filename: str) -> str | None:
     """The first part of names like 'APPLE_2019_10K.pdf' or 'startup-x_budget_2024.xlsx'; a part
     joined by hyphens keeps its words but not its years ('ventas-2024' is 'ventas', a document word)."""
-    stem = re.sub(r"\.[A-Za-z0-9]+$", "", filename)
-    for part in re.split(r"[_\s]+", stem):
-        if not part or _NAME_NOISE.fullmatch(part):
+    for part in re.split(r"[_\s]+", file_stem(filename)):
+        if not part or is_filing_word(part):
             continue
-        words = [w for w in part.split("-") if w and not w.isdigit() and not _NAME_NOISE.fullmatch(w)]
+        words = [w for w in part.split("-") if w and not is_filing_word(w)]
         if words:
             return None if fold_accents(words[0].lower()) in _DOCUMENT_WORDS else "-".join(words).title()
     return None
@@ -89,8 +86,8 @@ def infer_metadata(first_pages_text: str, filename: str) -> InferredMetadata:
         # "ventas_2024.csv" says what, not whose: the legal name at the top of it does. A
         # contract names two parties, and which is the enterprise's counterpart it does not say.
         company = _legal_name(cover)
-    if fiscal_year is None and (years := _YEAR_IN_NAME.findall(filename)):
-        fiscal_year = int(years[-1])
+    if fiscal_year is None and (years := years_in(filename)):
+        fiscal_year = years[-1]
     return InferredMetadata(company, fiscal_year, period, doc_type)
 
 

@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 from enterprise.answers.vectors import add_vectors, collection_for, delete_vectors, reusable_vectors, text_key
 from enterprise.documents import repository
 from enterprise.documents.models import (
-    STATEMENT_SECTION_PREFIX,
     ChunkKind,
     Document,
     DocumentStatus,
@@ -121,7 +120,16 @@ def _index(runtime: EnterpriseRuntime, document_id: uuid.UUID) -> bool:
         repository.add_chunks(
             session,
             [
-                _chunk_row(document, i, c.page, text_sections.get(c.page, c.section), ChunkKind.TEXT, c.text, None)
+                _chunk_row(
+                    document,
+                    i,
+                    c.page,
+                    text_sections.get(c.page, c.section),
+                    ChunkKind.TEXT,
+                    c.text,
+                    None,
+                    is_statement=c.page in text_sections,
+                )
                 for i, c in enumerate(text_chunks)
             ],
         )
@@ -166,10 +174,9 @@ def reread_statements(runtime: EnterpriseRuntime, document_id: uuid.UUID) -> dic
 def _facts(runtime: EnterpriseRuntime, document_id: uuid.UUID, statements: dict[int, str]) -> None:
     """Financial facts and accounting checks from the statement tables just extracted."""
     started = time.perf_counter()
-    titles = {page: section.removeprefix(STATEMENT_SECTION_PREFIX) for page, section in statements.items()}
     try:
         with _document(runtime, document_id) as (session, document):
-            summary = extract_document_facts(session, document, titles)
+            summary = extract_document_facts(session, document, statements)
             _touch(
                 document,
                 facts={
@@ -194,13 +201,13 @@ def statement_sections(parsed: ParsedDocument) -> dict[int, str]:
     """Financial statement pages and their titles; a continuation page keeps the title before it.
     A spreadsheet's or document's statements are its tables titled as one ("Balance general")."""
     if not parsed.signals:
-        return {t.page: f"{STATEMENT_SECTION_PREFIX}{t.title}" for t in parsed.tables if statement_kind(t.title)}
+        return {t.page: t.title[:300] for t in parsed.tables if statement_kind(t.title)}
     titles: dict[int, str] = {}
     for signal in parsed.signals:
         if signal.is_statement:
             title = signal.heading or titles.get(signal.page - 1) or "Consolidated financial statements"
             titles[signal.page] = " ".join(title.split())
-    return {page: f"{STATEMENT_SECTION_PREFIX}{title}"[:300] for page, title in titles.items()}
+    return {page: title[:300] for page, title in titles.items()}
 
 
 def _apply_metadata(document: Document, parsed: ParsedDocument, filename: str) -> None:
@@ -235,7 +242,14 @@ def _language(parsed: ParsedDocument) -> str | None:
 
 
 def _chunk_row(
-    document: Document, ordinal: int, page: int, section: str, kind: ChunkKind, text: str, table_id: uuid.UUID | None
+    document: Document,
+    ordinal: int,
+    page: int,
+    section: str,
+    kind: ChunkKind,
+    text: str,
+    table_id: uuid.UUID | None,
+    is_statement: bool = False,
 ) -> dict[str, Any]:
     now = datetime.now(UTC)
     return {
@@ -245,6 +259,7 @@ def _chunk_row(
         "ordinal": ordinal,
         "page": page,
         "section": section[:300],
+        "is_statement": is_statement,
         "kind": kind,
         "text": text,
         "table_id": table_id,
@@ -282,7 +297,10 @@ def _store_tables(
         session.flush()
         for piece in table_chunks(grid):
             section = (sections or {}).get(piece.page, piece.section)
-            rows.append(_chunk_row(document, ordinal, piece.page, section, ChunkKind.TABLE, piece.text, table.id))
+            is_statement = piece.page in (sections or {})
+            rows.append(
+                _chunk_row(document, ordinal, piece.page, section, ChunkKind.TABLE, piece.text, table.id, is_statement)
+            )
             ordinal += 1
     repository.add_chunks(session, rows)
     document.table_count += len(tables)

@@ -11,12 +11,9 @@ from __future__ import annotations
 import enum
 import re
 
-from enterprise.language import fold_accents
+from enterprise.text import MONTHS, fold_accents
 
 _WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
-
-
-fold = fold_accents
 
 
 _CONCEPTS: dict[str, tuple[str, ...]] = {
@@ -80,27 +77,6 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
 }
 CONCEPT_OF: dict[str, str] = {word: concept for concept, words in _CONCEPTS.items() for word in words}
 
-MONTHS: dict[str, int] = {}
-for _number, _names in enumerate(
-    [
-        ("january", "enero", "jan", "ene"),
-        ("february", "febrero", "feb"),
-        ("march", "marzo"),
-        ("april", "abril", "apr", "abr"),
-        ("may", "mayo"),
-        ("june", "junio", "jun"),
-        ("july", "julio", "jul"),
-        ("august", "agosto", "aug", "ago"),
-        ("september", "septiembre", "setiembre", "sep", "sept"),
-        ("october", "octubre", "oct"),
-        ("november", "noviembre", "nov"),
-        ("december", "diciembre", "dec", "dic"),
-    ],
-    start=1,
-):
-    for _name in _names:
-        MONTHS[_name] = _number
-
 _ORDINALS = {
     "first": 1,
     "primer": 1,
@@ -129,7 +105,6 @@ _QUARTER_CODE = re.compile(r"^(?:q([1-4])|([1-4])q|([1-4])t|t([1-4])|([1-4])er?t
 _HALF_CODE = re.compile(r"^(?:h([12])|([12])h|([12])s|s([12]))$")
 _HALF_WORDS = {"half", "semestre", "semester"}
 _QUARTER_WORDS = {"quarter", "trimestre"}
-YEAR = re.compile(r"^(19|20)\d\d$")
 _DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-]((?:19|20)\d\d)\b|\b((?:19|20)\d\d)-(\d{1,2})-(\d{1,2})\b")
 
 
@@ -148,7 +123,7 @@ def half_token(number: int) -> str:
 def tokens(text: str) -> list[str]:
     """The words of a cell, a header or a question as concepts, periods and plain folded words.
     "31/03/2024" is month 3 of 2024; "segundo trimestre" and "Q2" are quarter 2."""
-    folded = fold(text)
+    folded = fold_accents(text)
     found: list[str] = []
     for match in _DATE.finditer(folded):
         if match.group(3):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from enterprise.numbers import parse_number
+from enterprise.numbers import parse_written_number
 from enterprise.tables.frame import Column, DataTable
 from enterprise.tables.lexicon import (
     ABOVE,
@@ -26,13 +26,12 @@ from enterprise.tables.lexicon import (
     FILLER,
     OPERATION_WORDS,
     PERCENT_WORDS,
-    YEAR,
     Operation,
-    fold,
     half_months,
     quarter_months,
     tokens,
 )
+from enterprise.text import fold_accents, is_year
 
 # A long cell (a product name) is named when this share of its words is in the question.
 PARTIAL_CELL_SHARE = 0.75
@@ -106,7 +105,7 @@ def answer(question: str, table: DataTable, context_words: Iterable[str] = ()) -
         and w not in explained
         and w not in threshold_words
         and not _is_operation_word(w)
-        and not (YEAR.match(w) and w in explained)
+        and not (is_year(w) and w in explained)
     ]
     if unexplained:
         return None
@@ -114,7 +113,7 @@ def answer(question: str, table: DataTable, context_words: Iterable[str] = ()) -
 
 
 def _threshold(question: str) -> tuple[Threshold | None, set[str]]:
-    folded = fold(question)
+    folded = fold_accents(question)
     for phrases, singles, above in ((ABOVE_PHRASES, ABOVE, True), (BELOW_PHRASES, BELOW, False)):
         pattern = "|".join(
             [*(re.escape(p) for p in phrases), *(rf"\b{w}\b(?:\s+(?:a|de|los|las|the))?" for w in singles)]
@@ -122,16 +121,10 @@ def _threshold(question: str) -> tuple[Threshold | None, set[str]]:
         match = re.search(rf"(?:{pattern})\s+(\d[\d.,]*)", folded)
         if match:
             figure = match.group(1).rstrip(".,")
-            value = _question_number(figure)
+            value = parse_written_number(figure)
             if value is not None:
                 return Threshold(above, value), {figure, *tokens(match.group(0))}
     return None, set()
-
-
-def _question_number(text: str) -> float | None:
-    """ "1.200.000" and "1,200,000" are both 1200000; "12,5" is 12.5."""
-    spanish = re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d+)?|\d+,\d{1,2}", text) is not None
-    return parse_number(text, decimal_comma=spanish)
 
 
 def _operation(asked: set[str], has_threshold: bool) -> Operation | None:
@@ -155,7 +148,7 @@ def _plan(
     words: list[str], asked: set[str], table: DataTable, operation: Operation | None, threshold: Threshold | None
 ) -> _Plan | None:
     periods = [w for w in dict.fromkeys(words) if _PERIOD.match(w)]
-    years = [w for w in dict.fromkeys(words) if YEAR.match(w)]
+    years = [w for w in dict.fromkeys(words) if is_year(w)]
     counting = _counts_rows(words, table)
     measures = _measures(words, asked, table, operation)
     if not measures and not counting:
@@ -265,13 +258,13 @@ def _named_cells(table: DataTable, column: Column, asked: set[str]) -> set[str]:
     the question names one), or most of a long one's; periods are matched apart."""
     full: dict[str, set[str]] = {}
     partial: dict[str, set[str]] = {}
-    names_year = any(YEAR.match(w) for w in asked)
+    names_year = any(is_year(w) for w in asked)
     for row in range(len(table.frame)):
         words = table.cell_words[row][column.index]
         if any(_PERIOD.match(w) for w in words):
             continue
-        content = {w for w in _content(words) if names_year or not YEAR.match(w)}
-        if not content or all(YEAR.match(w) for w in content):
+        content = {w for w in _content(words) if names_year or not is_year(w)}
+        if not content or all(is_year(w) for w in content):
             continue
         text = _cell(table, row, column)
         if content <= asked:
@@ -287,9 +280,7 @@ def _restrict_years(table: DataTable, rows: list[int], years: list[str]) -> tupl
     """Rows of the year the question names, where the table's cells carry years ("1T 2024")."""
     if len(years) != 1:
         return rows, set()
-    with_years = [
-        i for i in rows if any(YEAR.match(w) for c in table.label_columns for w in table.cell_words[i][c.index])
-    ]
+    with_years = [i for i in rows if any(is_year(w) for c in table.label_columns for w in table.cell_words[i][c.index])]
     if not with_years:
         return rows, set()
     kept = [i for i in rows if any(years[0] in table.cell_words[i][c.index] for c in table.label_columns)]

@@ -16,6 +16,7 @@ from enterprise.auth.models import Role
 from enterprise.dashboard.i18n import Language, catalogue, choose_language
 from enterprise.documents.models import DocumentStatus, DocumentType
 from enterprise.finance.kinds import StatementKind
+from enterprise.reports.models import ReportStatus, ReportTrigger
 
 pytestmark = pytest.mark.pure
 
@@ -56,6 +57,8 @@ def _families() -> set[str]:
         *(f"doctype.{t}" for t in DocumentType),
         *(f"role.{r}" for r in Role),
         *(f"mode.{m}" for m in AnswerMode),
+        *(f"report_status.{s}" for s in ReportStatus),
+        *(f"report_trigger.{k}" for k in ReportTrigger),
         *(f"statement.{k}" for k in StatementKind),
         *(f"language.{lang}" for lang in Language),
         *(f"audit.{a}" for a in actions),

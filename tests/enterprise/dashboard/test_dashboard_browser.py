@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -398,7 +399,7 @@ def test_keyboard_alone_signs_in_and_reaches_a_cited_page(visitor: Any, dashboar
     assert page.evaluate("document.activeElement.classList.contains('page-link')")  # focus returns
 
 
-PAGES = ["/", "/ask", "/documents", "/admin"]
+PAGES = ["/", "/ask", "/documents", "/analytics", "/reports", "/admin"]
 # The elements that stick out of the viewport, outside the tables that scroll on their own.
 WIDER_THAN_THE_SCREEN = """() => [...document.querySelectorAll('body *')]
   .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !e.closest('.table-wrap'))
@@ -427,3 +428,73 @@ def test_no_serious_accessibility_violations_and_nothing_wider_than_the_screen(
         assert serious == [], (path, width, json.dumps(serious))
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, (path, width, overflow, page.evaluate(WIDER_THAN_THE_SCREEN))
+
+
+def test_analytics_show_usage_content_and_kpis_and_download_each_table(
+    visitor: Any, dashboard_site: DashboardSite
+) -> None:
+    executive = visitor()
+    page = executive.sign_in(dashboard_site.admin, "/analytics")
+    kpis = page.locator("#kpis-tables table").first
+    revenue = kpis.get_by_role("row", name=re.compile(r"^Apple Inc\. 2019 Revenue "))
+    assert "260,174 million USD" in revenue.inner_text()
+    assert "-2.0 %" in revenue.inner_text()  # 265,595 → 260,174
+    assert revenue.get_by_role("link", name="APPLE_2019_10K.pdf, p. 32").get_attribute("href") == (
+        f"/dashboard/documents/{dashboard_site.apple_document_id}/statements"
+    )
+    tiles = page.locator("#content-summary")
+    assert tiles.locator("dt", has_text="Documents").locator("xpath=following-sibling::dd[1]").inner_text() == "1"
+    assert "Computed" in page.locator("#kpis-computed").inner_text()
+    assert page.locator("#usage-summary dd").count() == 7
+    executive.shoot("analytics")
+    with page.expect_download() as saved:
+        page.get_by_role("button", name="Download KPIs by company and fiscal year as CSV").click()
+    content = Path(saved.value.path()).read_text(encoding="utf-8")
+    assert saved.value.suggested_filename == "kpis-kpis.csv"
+    assert "260174.0" in content
+    assert "Revenue" in content
+    with page.expect_download() as workbook:
+        page.locator("#content-xlsx").click()
+    assert Path(workbook.value.path()).read_bytes()[:2] == b"PK"  # an XLSX is a zip
+    assert executive.errors == []
+
+
+def test_a_report_asked_for_shows_its_progress_then_opens_and_downloads(
+    visitor: Any, dashboard_site: DashboardSite
+) -> None:
+    executive = visitor()
+    page = executive.sign_in(dashboard_site.admin, "/reports")
+    page.locator("#report-days").select_option("30")
+    page.get_by_role("button", name="Generate").click()
+    page.get_by_text("Report asked for").wait_for()
+    done = page.locator('#reports tbody tr[data-status="done"]').first
+    done.wait_for(timeout=60_000)
+    assert "Executive report: Apple Dashboard" in done.inner_text()
+    executive.shoot("reports")
+    with page.expect_download() as saved:
+        done.get_by_role("button", name=re.compile("^Download .* as PDF$")).click()
+    assert Path(saved.value.path()).read_bytes()[:5] == b"%PDF-"
+    with page.context.expect_page() as opened:
+        done.get_by_role("button", name=re.compile("^Open ")).click()
+    report = opened.value
+    report.wait_for_load_state()
+    report.get_by_text("Key figures").wait_for()
+    assert "260,174 USD millions" in report.locator("body").inner_text()
+    report.close()
+    # The schedule, as an admin sets it.
+    page.locator("#schedule-timezone").fill("Europe/Madrid")
+    page.locator("#schedule-recipients").fill("board@apple-dashboard.example")
+    page.get_by_role("button", name="Save schedule").click()
+    page.get_by_text("Schedule saved.").wait_for()
+    assert "switched off for this service" in page.locator("#schedule-summary").inner_text()
+    assert executive.errors == []
+
+
+def test_a_viewer_sees_no_analytics_or_reports(visitor: Any, dashboard_site: DashboardSite) -> None:
+    reader = visitor()
+    page = reader.sign_in(dashboard_site.viewer)
+    assert not page.get_by_role("link", name="Analytics").is_visible()
+    assert not page.get_by_role("link", name="Reports").is_visible()
+    for path in ("/analytics", "/reports"):
+        page.goto(f"{dashboard_site.base}/dashboard{path}")
+        page.get_by_text("Only executives and administrators can open this page.").wait_for()

@@ -41,7 +41,7 @@ def filings() -> dict[str, Filing]:
     read: dict[str, Filing] = {}
     for path in sorted(CORPUS.glob("*.pdf")):
         parsed = parse(path, "pdf", path.name)
-        titles = {p: s.split(": ", 1)[1] for p, s in statement_sections(parsed).items()}
+        titles = statement_sections(parsed)
         kinds = primary_statement_pages(titles)
         grids = extract_tables(path, sorted(kinds))
         tables = [StatementTable(g.page, g.title, g.scale, g.header, g.rows, g.values) for g in grids]

@@ -135,7 +135,7 @@ def test_a_spanish_pdf_statement_in_thousands_of_pesos_becomes_facts(tmp_path: P
 
     _spanish_pdf_statement(tmp_path / "resultados.pdf")
     parsed = parse(tmp_path / "resultados.pdf", "pdf")
-    assert statement_sections(parsed) == {1: "Financial statement: Estado de resultados"}
+    assert statement_sections(parsed) == {1: "Estado de resultados"}
     [table] = extract_page_tables(str(tmp_path / "resultados.pdf"), 1)
     assert (table.scale, table.currency) == ("thousands", "COP")
     statement = StatementTable(

@@ -6,12 +6,12 @@ import { el, formatNumber, t } from "./core.js";
 
 export const PALETTE = ["#1f5fbf", "#d9822b", "#2e8b57", "#8e44ad", "#c0392b"];
 
-function dataTable(caption, years, series, format) {
+function dataTable(caption, years, series, format, keyLabel) {
   return el(
     "table",
     { class: "chart-data" },
     el("caption", { class: "visually-hidden", text: caption }),
-    el("thead", {}, el("tr", {}, el("th", { scope: "col", text: t("chart.year") }), series.map((s) => el("th", { scope: "col", text: s.label })))),
+    el("thead", {}, el("tr", {}, el("th", { scope: "col", text: keyLabel }), series.map((s) => el("th", { scope: "col", text: s.label })))),
     el(
       "tbody",
       {},
@@ -29,12 +29,12 @@ export function destroyCharts(node) {
 }
 
 /** Fills `figure` with a title, a chart of `series` over `years` and the same figures as a table. */
-export function drawChart(figure, { title, kind, years, series, format, unit }) {
+export function drawChart(figure, { title, kind, years, series, format, unit, keyLabel = t("chart.year") }) {
   destroyCharts(figure);
   figure.replaceChildren();
   const id = `${figure.id}-title`;
   figure.append(el("figcaption", { id }, el("span", { text: title }), unit ? el("span", { class: "muted", text: ` (${unit})` }) : null));
-  const details = el("details", {}, el("summary", { text: t("chart.show_data") }), dataTable(title, years, series, format));
+  const details = el("details", {}, el("summary", { text: t("chart.show_data") }), dataTable(title, years, series, format, keyLabel));
   if (!window.Chart) {
     details.open = true;
     figure.append(details);

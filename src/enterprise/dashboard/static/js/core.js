@@ -149,3 +149,43 @@ export function showError(error) {
   box.textContent = error instanceof ApiError ? t("error.api", { detail: error.message }) : t("error.network");
   box.hidden = false;
 }
+
+/** Saves what the API answers at `path` as a file (the token rides in a header, so no plain link). */
+export async function download(path, filename) {
+  const response = await api(path);
+  const url = URL.createObjectURL(await response.blob());
+  const link = el("a", { href: url, download: filename, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** A table of `rows` with the given columns: [key, header, format?] each; numbers align right. */
+export function dataTable(caption, columns, rows) {
+  return el(
+    "div",
+    { class: "table-wrap", tabindex: 0 },
+    el(
+      "table",
+      {},
+      el("caption", { class: "visually-hidden", text: caption }),
+      el("thead", {}, el("tr", {}, columns.map(([, header]) => el("th", { scope: "col", text: header })))),
+      el(
+        "tbody",
+        {},
+        rows.map((row) =>
+          el(
+            "tr",
+            {},
+            columns.map(([key, header, format]) => {
+              const value = row[key];
+              const shown = format ? format(value, row) : value ?? "—";
+              return el("td", { class: typeof value === "number" ? "number" : null, "data-label": header }, shown);
+            }),
+          ),
+        ),
+      ),
+    ),
+  );
+}

@@ -8,6 +8,8 @@ const PAGES = {
   ask: () => import("./ask.js"),
   documents: () => import("./documents.js"),
   statements: () => import("./statements.js"),
+  analytics: () => import("./analytics.js"),
+  reports: () => import("./reports.js"),
   admin: () => import("./admin.js"),
   invite: () => import("./invite.js"),
 };

@@ -1,0 +1,29 @@
+"""Report jobs on the enterprise queue: each worker's minute tick, and a report asked for."""
+
+from __future__ import annotations
+
+import uuid
+
+from huey import crontab
+
+from enterprise.ingestion.tasks import worker_runtime
+from enterprise.jobs import huey
+from enterprise.reports import service
+
+REPORT_PRIORITY = 5
+
+
+@huey.periodic_task(crontab(minute="*"))
+def report_tick_job() -> None:
+    runtime = worker_runtime()
+    service.tick(runtime.session_factory, runtime.settings)
+
+
+@huey.task(priority=REPORT_PRIORITY)
+def generate_report_job(report_id: str) -> None:
+    runtime = worker_runtime()
+    service.generate(runtime.session_factory, runtime.settings, uuid.UUID(report_id))
+
+
+def enqueue_report(report_id: uuid.UUID) -> None:
+    generate_report_job(str(report_id))
