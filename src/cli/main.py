@@ -116,6 +116,7 @@ def worker(
     """Consume enterprise jobs (ingestion, syncs, scheduled reports) from the queue."""
     from huey.consumer import Consumer
 
+    import enterprise.analytics.tasks
     import enterprise.ingestion.tasks
     import enterprise.reports.tasks  # noqa: F401
     from enterprise.jobs import huey

@@ -49,7 +49,8 @@ def _in_process_workers(settings: Settings) -> InProcessWorkers | None:
     """Without Redis (the embedded default) this process runs the jobs itself."""
     if not settings.run_jobs_in_process:
         return None
-    import enterprise.reports.tasks  # noqa: F401  (registers the report jobs on the queue)
+    import enterprise.analytics.tasks
+    import enterprise.reports.tasks  # noqa: F401
     from enterprise.ingestion.tasks import rescue_stalled_jobs, worker_runtime
     from enterprise.jobs import huey
 

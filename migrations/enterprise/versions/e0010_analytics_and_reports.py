@@ -34,10 +34,13 @@ def _owned(table: str) -> list[Any]:
 def upgrade() -> None:
     op.create_table('analytics_cache',
     sa.Column('key', sa.String(length=200), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('parameters', sa.JSON(), nullable=False),
     sa.Column('data_version', sa.String(length=300), nullable=False),
     sa.Column('payload', sa.JSON(), nullable=False),
     sa.Column('computed_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('read_at', sa.DateTime(timezone=True), nullable=False),
     *_owned('analytics_cache'),
     sa.UniqueConstraint('enterprise_id', 'key', name=op.f('uq_analytics_cache_enterprise_id_key')),
     schema='enterprise'
@@ -81,6 +84,7 @@ def upgrade() -> None:
     )
     for table in TABLES:
         op.create_index(op.f(f'ix_{table}_enterprise_id'), table, ['enterprise_id'], unique=False, schema='enterprise')
+    op.create_index(op.f('ix_analytics_cache_read_at'), 'analytics_cache', ['read_at'], unique=False, schema='enterprise')
     op.create_index('ix_reports_enterprise_created', 'reports', ['enterprise_id', 'created_at'], unique=False, schema='enterprise')
     op.create_index(op.f('ix_reports_status'), 'reports', ['status'], unique=False, schema='enterprise')
     if op.get_bind().dialect.name != 'postgresql':

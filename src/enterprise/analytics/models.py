@@ -22,7 +22,11 @@ class AnalyticsCacheEntry(TenantOwned, EnterpriseBase):
     __table_args__ = (UniqueConstraint("enterprise_id", "key"),)
 
     key: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    parameters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     data_version: Mapped[str] = mapped_column(String(300))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # When a member last read it: the worker keeps results read within a day computed ahead.
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -53,6 +53,11 @@ def store(session: Session, entry: AnalyticsCacheEntry) -> None:
     session.flush()
 
 
+def recently_read(session: Session, since: datetime) -> Sequence[AnalyticsCacheEntry]:
+    """Results members read since then, across enterprises: only the worker's refresher reads this."""
+    return session.scalars(select(AnalyticsCacheEntry).where(AnalyticsCacheEntry.read_at >= since)).all()
+
+
 def query_rows(session: Session, enterprise_id: uuid.UUID, since: datetime, until: datetime) -> Sequence[Any]:
     return session.execute(
         select(

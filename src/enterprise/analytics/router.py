@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
 from enterprise.analytics import service
 from enterprise.analytics.schemas import AnalyticsOut
-from enterprise.analytics.service import AnalyticsResult, Prices
+from enterprise.analytics.service import AnalyticsResult, Freshness, Prices
 from enterprise.audit import service as audit
 from enterprise.audit.service import Action, Actor
 from enterprise.dependencies import ClientIp, DbSession, ExecutiveUser, Runtime
@@ -46,8 +46,8 @@ def _respond(
     return download(content, file_format, name)
 
 
-def _ttl(runtime: Runtime) -> timedelta:
-    return timedelta(seconds=runtime.settings.analytics_cache_seconds)
+def _fresh(runtime: Runtime) -> Freshness:
+    return Freshness(timedelta(seconds=runtime.settings.analytics_cache_seconds), datetime.now(UTC))
 
 
 @router.get("/usage", response_model=AnalyticsOut, responses=EXPORT_RESPONSES)
@@ -62,9 +62,7 @@ def usage(
 ) -> AnalyticsOut | Response:
     """Questions per day and per member, answer and not-found rates, modes, latency, the top and the
     unanswered questions (worded alike grouped), feedback, tokens and estimated cost."""
-    settings = runtime.settings
-    prices = Prices(settings.llm_prompt_cost_per_million, settings.llm_completion_cost_per_million)
-    result = service.usage(session, user.enterprise_id, days, prices, _ttl(runtime))
+    result = service.usage(session, user.enterprise_id, days, Prices.of(runtime.settings), _fresh(runtime))
     return _respond(result, format, table, runtime, user, ip)
 
 
@@ -79,7 +77,7 @@ def content(
 ) -> AnalyticsOut | Response:
     """Documents by type, status, company and month; volume ingested; failures and their reasons;
     pages without text."""
-    result = service.content(session, user.enterprise_id, _ttl(runtime))
+    result = service.content(session, user.enterprise_id, _fresh(runtime))
     return _respond(result, format, table, runtime, user, ip)
 
 
@@ -95,5 +93,5 @@ def kpis(
 ) -> AnalyticsOut | Response:
     """Each company's KPIs per fiscal year from the facts, with the change on the year before, the
     pages they are printed on, and a flag where their statement failed a check."""
-    result = service.kpis(session, user.enterprise_id, company, _ttl(runtime))
+    result = service.kpis(session, user.enterprise_id, company, _fresh(runtime))
     return _respond(result, format, table, runtime, user, ip)

@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 import pandas as pd
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from enterprise.analytics import repository
 from enterprise.analytics.models import AnalyticsCacheEntry
@@ -26,7 +26,9 @@ from enterprise.finance.kinds import Metric
 from enterprise.finance.metrics import DEFINITIONS
 from enterprise.finance.service import CompanyMetric, metrics_for
 from enterprise.language import detect_language
+from shared.database import session_scope
 from shared.errors import InvalidInputError
+from shared.settings import Settings
 
 DELETED_MEMBER = "(former member)"
 NO_COMPANY = "(none)"
@@ -66,6 +68,10 @@ class Prices:
     prompt: float
     completion: float
 
+    @classmethod
+    def of(cls, settings: Settings) -> Prices:
+        return cls(settings.llm_prompt_cost_per_million, settings.llm_completion_cost_per_million)
+
     def cost(self, prompt_tokens: int, completion_tokens: int) -> float:
         return round((prompt_tokens * self.prompt + completion_tokens * self.completion) / 1_000_000, 4)
 
@@ -102,58 +108,107 @@ class AnalyticsResult:
 Compute = Callable[[], tuple[dict[str, Any], dict[str, list[dict[str, Any]]], dict[str, list[str]]]]
 
 
+@dataclass(frozen=True)
+class Freshness:
+    """How a result may be served: computed results live `ttl`; a reader takes one still valid
+    `now`; the refresher, one still valid `ahead` from now (else it computes it first)."""
+
+    ttl: timedelta
+    now: datetime
+    ahead: timedelta = timedelta(0)
+    reading: bool = True
+
+
 def _through_cache(
     session: Session,
     enterprise_id: uuid.UUID,
     kind: AnalyticsKind,
     parameters: dict[str, Any],
-    ttl: timedelta,
-    now: datetime,
+    freshness: Freshness,
     compute: Compute,
 ) -> AnalyticsResult:
+    now = freshness.now
     key = ":".join([kind, *(f"{k}={v}" for k, v in sorted(parameters.items()))])[:200]
     version = repository.data_version(session, enterprise_id, _SOURCE[kind])
     entry = repository.cached(session, enterprise_id, key)
-    if entry is not None and entry.data_version == version and entry.expires_at > now:
+    if entry is not None and entry.data_version == version and entry.expires_at > now + freshness.ahead:
+        if freshness.reading:
+            entry.read_at = now
         payload = entry.payload
         return AnalyticsResult(
             kind, parameters, payload["summary"], payload["tables"], entry.computed_at, entry.expires_at, True,
             payload.get("columns", {}),
         )  # fmt: skip
+    read_at = now if freshness.reading or entry is None else entry.read_at
     summary, tables, columns = compute()
-    entry = AnalyticsCacheEntry(
+    fresh = AnalyticsCacheEntry(
         enterprise_id=enterprise_id,
         key=key,
+        kind=str(kind),
+        parameters=parameters,
         data_version=version,
         payload={"summary": summary, "tables": tables, "columns": columns},
         computed_at=now,
-        expires_at=now + ttl,
+        expires_at=now + freshness.ttl,
+        read_at=read_at,
     )
-    repository.store(session, entry)
-    return AnalyticsResult(kind, parameters, summary, tables, now, now + ttl, False, columns)
+    repository.store(session, fresh)
+    return AnalyticsResult(kind, parameters, summary, tables, now, now + freshness.ttl, False, columns)
+
+
+# What the refresher keeps computed ahead of readers: results read within the last day, made
+# again when their data changed or they expire within two minutes.
+KEEP_WARM = timedelta(days=1)
+REFRESH_AHEAD = timedelta(minutes=2)
+
+
+def refresh(factory: sessionmaker[Session], ttl: timedelta, prices: Prices, now: datetime | None = None) -> int:
+    """Pre-compute the results members read, so that the next reader is served from the cache.
+    Returns how many were computed again."""
+    now = now or datetime.now(UTC)
+    with session_scope(factory) as session:
+        warm = [
+            (e.enterprise_id, e.kind, dict(e.parameters)) for e in repository.recently_read(session, now - KEEP_WARM)
+        ]
+    freshness = Freshness(ttl, now, REFRESH_AHEAD, reading=False)
+    computed = 0
+    for enterprise_id, kind, parameters in warm:
+        with session_scope(factory) as session:
+            result = compute_kind(session, enterprise_id, AnalyticsKind(kind), parameters, freshness, prices)
+            computed += not result.cached
+    return computed
+
+
+def compute_kind(
+    session: Session,
+    enterprise_id: uuid.UUID,
+    kind: AnalyticsKind,
+    parameters: dict[str, Any],
+    freshness: Freshness,
+    prices: Prices,
+) -> AnalyticsResult:
+    if kind == AnalyticsKind.USAGE:
+        return usage(session, enterprise_id, int(parameters["days"]), prices, freshness)
+    if kind == AnalyticsKind.CONTENT:
+        return content(session, enterprise_id, freshness)
+    return kpis(session, enterprise_id, parameters.get("company") or None, freshness)
 
 
 # ---- usage -------------------------------------------------------------------------------------
 
 
 def usage(
-    session: Session,
-    enterprise_id: uuid.UUID,
-    days: int,
-    prices: Prices,
-    ttl: timedelta,
-    now: datetime | None = None,
+    session: Session, enterprise_id: uuid.UUID, days: int, prices: Prices, freshness: Freshness
 ) -> AnalyticsResult:
     if not 1 <= days <= MAX_DAYS:
         raise InvalidInputError(f"days must be between 1 and {MAX_DAYS}", field="query.days")
-    now = now or datetime.now(UTC)
+    now = freshness.now
     return _through_cache(
         session,
         enterprise_id,
         AnalyticsKind.USAGE,
         {"days": days},
-        ttl,
-        now,
+        freshness,
         lambda: usage_tables(session, enterprise_id, now - timedelta(days=days), now, prices),
     )
 
@@ -327,10 +382,9 @@ def _cost(rows: Sequence[Any], member: Callable[[uuid.UUID | None], str], prices
 # ---- content -----------------------------------------------------------------------------------
 
 
-def content(session: Session, enterprise_id: uuid.UUID, ttl: timedelta, now: datetime | None = None) -> AnalyticsResult:
-    now = now or datetime.now(UTC)
+def content(session: Session, enterprise_id: uuid.UUID, freshness: Freshness) -> AnalyticsResult:
     return _through_cache(
-        session, enterprise_id, AnalyticsKind.CONTENT, {}, ttl, now, lambda: content_tables(session, enterprise_id)
+        session, enterprise_id, AnalyticsKind.CONTENT, {}, freshness, lambda: content_tables(session, enterprise_id)
     )
 
 
@@ -407,17 +461,13 @@ def _volumes(rows: Iterable[Any], key: Callable[[Any], str], name: str, by_key: 
 # ---- financial KPIs ----------------------------------------------------------------------------
 
 
-def kpis(
-    session: Session, enterprise_id: uuid.UUID, company: str | None, ttl: timedelta, now: datetime | None = None
-) -> AnalyticsResult:
-    now = now or datetime.now(UTC)
+def kpis(session: Session, enterprise_id: uuid.UUID, company: str | None, freshness: Freshness) -> AnalyticsResult:
     return _through_cache(
         session,
         enterprise_id,
         AnalyticsKind.KPIS,
         {"company": company or ""},
-        ttl,
-        now,
+        freshness,
         lambda: kpi_tables(session, enterprise_id, company),
     )
 

@@ -8,6 +8,7 @@ import io
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import openpyxl
@@ -15,6 +16,7 @@ import pymupdf
 import pytest
 from starlette.testclient import TestClient
 
+from enterprise.analytics import service as analytics
 from enterprise.answers.extractive import Draft
 from enterprise.answers.models import AnswerMode
 from enterprise.answers.query_log import Asked, record_answer
@@ -165,6 +167,19 @@ def test_the_cache_serves_until_a_question_or_a_document_changes_the_data(script
     assert after_question["cached"] is False
     assert after_question["summary"]["questions"] == first["summary"]["questions"] + 1
 
+    # The worker's refresher computes a result read lately again when its data changes, so the
+    # next reader is served from the cache, with the new question counted.
+    _ask(scripted.api, scripted.analyst, "What is the warranty?")
+    runtime = EnterpriseRuntime.from_settings(scripted.api.settings, owner=True)
+    settings = scripted.api.settings
+    ttl = timedelta(seconds=settings.analytics_cache_seconds)
+    assert analytics.refresh(runtime.session_factory, ttl, analytics.Prices.of(settings)) >= 1
+    assert analytics.refresh(runtime.session_factory, ttl, analytics.Prices.of(settings)) == 0  # all fresh now
+    runtime.engine.dispose()
+    refreshed = _usage(scripted, days=30)
+    assert refreshed["cached"] is True
+    assert refreshed["summary"]["questions"] == first["summary"]["questions"] + 2
+
     content_url = scripted.api.url("/analytics/content")
     before = scripted.api.client.get(content_url, headers=bearer(scripted.admin)).json()
     assert scripted.api.client.get(content_url, headers=bearer(scripted.admin)).json()["cached"] is True
@@ -176,6 +191,8 @@ def test_the_cache_serves_until_a_question_or_a_document_changes_the_data(script
 
 def test_every_table_downloads_as_csv_and_all_as_one_workbook(scripted: Scripted) -> None:
     api = scripted.api
+    formula = '=HYPERLINK("http://evil.example","revenue")'
+    _ask(api, scripted.analyst, formula)  # a member's question that a spreadsheet would run
     response = api.client.get(
         api.url("/analytics/usage"), params={"format": "csv", "table": "top_questions"}, headers=bearer(scripted.admin)
     )
@@ -183,7 +200,7 @@ def test_every_table_downloads_as_csv_and_all_as_one_workbook(scripted: Scripted
     assert response.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.text)))
     assert rows[0].keys() == {"question", "times_asked", "answered", "wordings", "last_asked"}
-    assert {r["question"] for r in rows} >= {"Who won the 1998 world cup final in Paris?"}
+    assert {r["question"] for r in rows} >= {"Who won the 1998 world cup final in Paris?", "'" + formula}
 
     workbook = api.client.get(api.url("/analytics/content"), params={"format": "xlsx"}, headers=bearer(scripted.admin))
     sheets = openpyxl.load_workbook(io.BytesIO(workbook.content))
