@@ -5,6 +5,7 @@ enterprise and roles."""
 from __future__ import annotations
 
 import time
+import unicodedata
 import uuid
 from html.parser import HTMLParser
 from typing import Any
@@ -22,6 +23,7 @@ from tests.smtp import Outbox
 
 pytestmark = pytest.mark.usefixtures("job_worker")
 Apple = tuple[EnterpriseApi, str, dict[str, Any], list[dict[str, Any]]]
+QUESTION = "What was Apple's revenue in fiscal 2019?"
 
 
 def _wait_for_report(api: EnterpriseApi, token: str, report_id: str, timeout: float = 120) -> dict[str, Any]:
@@ -58,6 +60,8 @@ class _Links(HTMLParser):
 @pytest.fixture(scope="module")
 def english_report(apple_10k: Apple) -> tuple[Apple, dict[str, Any]]:
     api, token, _, _ = apple_10k
+    for question in (QUESTION, QUESTION.lower(), "Who audits the <b>company</b>?"):
+        assert api.client.post(api.url("/query"), json={"question": question}, headers=bearer(token)).status_code == 200
     return apple_10k, _ask_for_report(api, token, days=30, language="en")
 
 
@@ -70,12 +74,14 @@ def test_the_pdf_holds_the_kpis_and_their_change_read_from_the_filing(
     assert response.headers["content-type"] == "application/pdf"
     assert response.headers["content-disposition"].startswith("attachment;")
     text = " ".join(page.get_text() for page in pymupdf.open(stream=response.content, filetype="pdf"))
-    flat = " ".join(text.split())
+    flat = " ".join(unicodedata.normalize("NFKC", text).split())  # the PDF's "ﬁ" ligature read as "fi"
     assert "Executive report" in flat
     assert "260,174 USD millions" in flat  # Apple's fiscal 2019 revenue, from its income statement
     assert "-2.0 %" in flat, flat  # on fiscal 2018 265,595
     assert "55,256 USD millions" in flat  # net income
     assert "APPLE_2019_10K.pdf p. 32" in flat  # where revenue is printed
+    asked = flat[flat.index("Most asked") :]
+    assert asked.startswith(f"Most asked Questions Times {QUESTION} 2"), asked[:300]  # two wordings, one question
     assert report["pdf_bytes"] == len(response.content)
     assert 100 in report["progress_seen"]
 
@@ -87,6 +93,7 @@ def test_the_html_is_valid_and_every_link_opens(english_report: tuple[Apple, dic
     assert response.headers["content-type"].startswith("text/html")
     assert "script-src" not in response.headers["content-security-policy"]  # nothing may run
     html5lib.HTMLParser(strict=True).parse(response.text)  # raises on any parse error
+    assert "Who audits the &lt;b&gt;company&lt;/b&gt;?" in response.text  # a member's words, escaped
     links = _Links()
     links.feed(response.text)
     assert f"/dashboard/documents/{document['id']}/statements" in links.hrefs
