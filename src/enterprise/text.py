@@ -29,6 +29,8 @@ _MONTH_NAMES: tuple[tuple[str, ...], ...] = (
     ("december", "diciembre", "dec", "dic"),
 )
 MONTHS: dict[str, int] = {name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names}
+# Any of them as a regular expression, the longest first ("september" before "sep").
+MONTH_NAME = "|".join(sorted(MONTHS, key=len, reverse=True))
 # The English and Spanish names only: an abbreviation ("mar", "dic") is also a word of its own.
 FULL_MONTH_NAMES: frozenset[str] = frozenset(name for names in _MONTH_NAMES for name in names[:2])
 

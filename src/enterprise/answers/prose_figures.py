@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from enterprise.numbers import detect_currency, parse_number
-from enterprise.text import is_year
+from enterprise.text import MONTH_NAME, YEAR_DIGITS, is_year
 
 _FIGURE = re.compile(
     r"(?P<currency>[$€£])?\s?(?P<number>\(?\d[\d.,]*\d\)?|\d)\s?(?P<percent>%|\s?por\s?ciento\b|\s?percent\b)?"
@@ -25,9 +25,9 @@ _FIGURE = re.compile(
     re.IGNORECASE,
 )
 _DATE = re.compile(
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d"
-    r"|\b\d{1,2}\s+de\s+[a-z]+\s+(?:de|del)\s+(?:19|20)\d\d"
-    r"|\b\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d\d\b",
+    rf"\b(?:{MONTH_NAME})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+{YEAR_DIGITS}"
+    rf"|\b\d{{1,2}}\s+de\s+(?:{MONTH_NAME})\s+(?:de|del)\s+{YEAR_DIGITS}"
+    rf"|\b\d{{1,2}}[/.-]\d{{1,2}}[/.-]{YEAR_DIGITS}\b",
     re.IGNORECASE,
 )
 # Where a sentence's clauses part: "…, …", "…; …", "… y …", "… and …", "…, while …".
