@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from enterprise.analytics.models import AnalyticsCacheEntry
@@ -44,13 +45,20 @@ def cached(session: Session, enterprise_id: uuid.UUID, key: str) -> AnalyticsCac
 
 
 def store(session: Session, entry: AnalyticsCacheEntry) -> None:
-    session.execute(
-        delete(AnalyticsCacheEntry).where(
-            AnalyticsCacheEntry.enterprise_id == entry.enterprise_id, AnalyticsCacheEntry.key == entry.key
-        )
-    )
-    session.add(entry)
-    session.flush()
+    """Keep the result in place of the key's last one. Two processes computing the same result at
+    once (two readers, or a reader and the refresher) both hold a correct one: whichever stores
+    second finds the key taken and leaves the first."""
+    try:
+        with session.begin_nested():
+            session.execute(
+                delete(AnalyticsCacheEntry).where(
+                    AnalyticsCacheEntry.enterprise_id == entry.enterprise_id, AnalyticsCacheEntry.key == entry.key
+                )
+            )
+            session.add(entry)
+            session.flush()
+    except IntegrityError:
+        return  # the savepoint's rollback took the entry back out of the session
 
 
 def recently_read(session: Session, since: datetime) -> Sequence[AnalyticsCacheEntry]:

@@ -19,6 +19,24 @@ def settings_of(session: Session, enterprise_id: uuid.UUID) -> ReportSettings | 
     return session.scalars(scoped(ReportSettings, enterprise_id)).one_or_none()
 
 
+def settings_of_for_update(session: Session, enterprise_id: uuid.UUID) -> ReportSettings:
+    """The enterprise's settings row, made on first use; two admins saving at once share one row
+    (the second insert meets the unique constraint and reads the first's)."""
+    row = settings_of(session, enterprise_id)
+    if row is not None:
+        return row
+    row = ReportSettings(enterprise_id=enterprise_id, enabled=True, timezone="UTC", language="en", recipients=[])
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        existing = settings_of(session, enterprise_id)
+        assert existing is not None
+        return existing
+    return row
+
+
 def active_enterprises(session: Session, only: Sequence[uuid.UUID] | None = None) -> Sequence[Enterprise]:
     query = select(Enterprise).where(Enterprise.is_active.is_(True))
     if only is not None:

@@ -18,7 +18,7 @@ from enterprise.auth.models import User
 from enterprise.reports import repository
 from enterprise.reports.content import Links, Period, gather, render_html, render_pdf
 from enterprise.reports.mail import Mail, send_report
-from enterprise.reports.models import Report, ReportSettings, ReportStatus, ReportTrigger
+from enterprise.reports.models import Report, ReportStatus, ReportTrigger
 from enterprise.reports.schedule import check_cron, latest_fire, next_fire, zone
 from shared.database import session_scope
 from shared.errors import ConflictError, InvalidInputError
@@ -72,12 +72,7 @@ class ScheduleChange:
 
 
 def change_schedule(session: Session, user: User, change: ScheduleChange, settings: Settings) -> Schedule:
-    row = repository.settings_of(session, user.enterprise_id)
-    if row is None:
-        row = ReportSettings(
-            enterprise_id=user.enterprise_id, enabled=True, timezone="UTC", language="en", recipients=[]
-        )
-        session.add(row)
+    row = repository.settings_of_for_update(session, user.enterprise_id)
     if change.enabled is not None:
         row.enabled = change.enabled
     if change.reset_cron:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import openpyxl
@@ -280,3 +281,44 @@ def test_analytics_are_absent_when_switched_off() -> None:
         response = client.get("/api/enterprise/analytics/usage", headers=bearer(token))
         assert response.status_code == 404
         assert client.get("/api/enterprise/me", headers=bearer(token)).status_code == 200
+
+
+def test_two_readers_computing_the_same_result_at_once_both_get_it(scripted: Scripted) -> None:
+    """The second to store finds the key taken (a unique constraint) and keeps the first: no error."""
+    runtime = EnterpriseRuntime.from_settings(scripted.api.settings, owner=True)
+    both_computed = threading.Barrier(2, timeout=30)
+    results: list[analytics.AnalyticsResult] = []
+    errors: list[BaseException] = []
+    now = datetime.now(UTC)
+
+    def reader() -> None:
+        def compute() -> Any:
+            computed = analytics.content_tables(session, scripted.enterprise_id)
+            both_computed.wait()  # neither has stored yet
+            return computed
+
+        try:
+            with session_scope(runtime.session_factory) as session:
+                freshness = analytics.Freshness(timedelta(minutes=5), now, timedelta(days=1))  # never fresh enough
+                results.append(
+                    analytics._through_cache(
+                        session,
+                        scripted.enterprise_id,
+                        analytics.AnalyticsKind.CONTENT,
+                        {"race": 1},
+                        freshness,
+                        compute,
+                    )
+                )
+        except BaseException as error:  # any failure of a reader fails the test
+            errors.append(error)
+
+    threads = [threading.Thread(target=reader) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    runtime.engine.dispose()
+    assert errors == []
+    assert len(results) == 2
+    assert results[0].summary == results[1].summary
