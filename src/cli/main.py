@@ -83,6 +83,7 @@ def grant_web_role(
             for schema in ("enterprise", "chatbot")
         ]
         + [f"GRANT EXECUTE ON FUNCTION enterprise.login_enterprise(text) TO {role}"]
+        + [f"GRANT EXECUTE ON FUNCTION enterprise.api_key_enterprise(text) TO {role}"]
     )
     with engine.begin() as connection:
         for statement in statements:

@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
+from enterprise.auth import api_keys
 from enterprise.auth import service as auth_service
 from enterprise.auth.models import Role, User
 from enterprise.runtime import EnterpriseRuntime
@@ -40,6 +41,8 @@ def get_current_user(
 ) -> User:
     if not token:
         raise AuthenticationError("not authenticated: send an Authorization: Bearer token")
+    if api_keys.is_api_key(token):
+        return api_keys.user_from_api_key(session, token)
     return auth_service.user_from_token(session, runtime.tokens, token)
 
 

@@ -3,13 +3,14 @@
 from enterprise.analytics.models import AnalyticsCacheEntry
 from enterprise.answers.models import QueryRecord, TokenUsage
 from enterprise.audit.models import AuditEvent
-from enterprise.auth.models import Enterprise, Role, User
+from enterprise.auth.models import ApiKey, Enterprise, Role, User
 from enterprise.documents.models import Chunk, Document, ExtractedTable
 from enterprise.finance.models import FinancialFact, StatementCheck
 from enterprise.reports.models import Report, ReportSettings
 
 __all__ = [
     "AnalyticsCacheEntry",
+    "ApiKey",
     "AuditEvent",
     "Chunk",
     "Document",

@@ -59,6 +59,9 @@ ROLE_MATRIX: dict[tuple[str, str], Role | None] = {
     ("get", "/reports/{report_id}"): Role.EXECUTIVE,
     ("get", "/reports/{report_id}/html"): Role.EXECUTIVE,
     ("get", "/reports/{report_id}/pdf"): Role.EXECUTIVE,
+    ("get", "/api-keys"): Role.ADMIN,
+    ("post", "/api-keys"): Role.ADMIN,
+    ("delete", "/api-keys/{key_id}"): Role.ADMIN,
 }
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("patch", "/users/{user_id}"): {"full_name": "Mallory"},
@@ -68,6 +71,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("post", "/users"): {"email": "new-member@matrix.example", "role": "viewer", "password": "a-long-password-1"},
     ("post", "/reports"): {"days": 7},
     ("put", "/reports/schedule"): {"recipients": ["pwned@matrix.example"]},
+    ("post", "/api-keys"): {"name": "pwned", "role": "admin"},
 }
 SECRET = "Zanzibar-7731 quarterly memo"
 
@@ -105,12 +109,15 @@ def victim(enterprise_api: EnterpriseApi) -> Victim:
     me = api.client.get(api.url("/me"), headers=bearer(token)).json()
     report = api.client.post(api.url("/reports"), json={"days": 7}, headers=bearer(token))
     assert report.status_code == 202, report.text
+    key = api.client.post(api.url("/api-keys"), json={"name": "victim's ERP"}, headers=bearer(token))
+    assert key.status_code == 201, key.text
     ids = {
         "document_id": document["id"],
         "query_id": asked.json()["query_id"],
         "user_id": me["id"],
         "page": "1",
         "report_id": report.json()["id"],
+        "key_id": key.json()["id"],
     }
     return Victim(token, account.admin_email, ids)
 

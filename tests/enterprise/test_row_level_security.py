@@ -124,3 +124,8 @@ def test_the_api_serves_through_the_wall(enterprise_api: EnterpriseApi, web_url:
         assert client.get(api.url("/documents"), headers=bearer(other)).json()["total"] == 0
         wrong = client.post(api.url("/auth/token"), data={"username": mine.admin_email, "password": "not-it-at-all"})
         assert wrong.status_code == 401
+        # An API key finds its enterprise through the wall too (a function that answers only that).
+        key = client.post(api.url("/api-keys"), json={"name": "through the wall"}, headers=bearer(token)).json()["key"]
+        assert [d["id"] for d in client.get(api.url("/documents"), headers=bearer(key)).json()["items"]] == [
+            document["id"]
+        ]

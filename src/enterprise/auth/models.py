@@ -4,7 +4,7 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, Uuid
+from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, Uuid, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from enterprise.database import SCHEMA, EnterpriseBase, TenantOwned
@@ -60,6 +60,28 @@ class User(TenantOwned, EnterpriseBase):
     # Bumped whenever access changes (disable, role, password), which voids every live token.
     token_version: Mapped[int] = mapped_column(Integer, default=0)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The member an API key acts as: no password, not listed among the people, never an admin
+    # that keeps the enterprise administrable.
+    is_api_key: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     invited_by_id: Mapped[uuid.UUID | None] = mapped_column(
         Uuid, ForeignKey(f"{SCHEMA}.users.id", ondelete="SET NULL"), nullable=True
     )
+
+
+class ApiKey(TenantOwned, EnterpriseBase):
+    """A machine client's key: shown once, kept as its SHA-256 (a random 256-bit secret needs no
+    slow hash), acting as its own member with the role it was given."""
+
+    __tablename__ = "api_keys"
+    __label__ = "API key"
+
+    name: Mapped[str] = mapped_column(String(100))
+    prefix: Mapped[str] = mapped_column(String(16))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey(f"{SCHEMA}.users.id", ondelete="CASCADE"))
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey(f"{SCHEMA}.users.id", ondelete="SET NULL"), nullable=True
+    )
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

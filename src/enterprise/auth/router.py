@@ -8,9 +8,12 @@ from fastapi.security import OAuth2PasswordRequestForm
 
 from enterprise.audit import service as audit
 from enterprise.audit.service import Action, Actor
-from enterprise.auth import repository, service
-from enterprise.auth.models import User
+from enterprise.auth import api_keys, repository, service
+from enterprise.auth.models import ApiKey, User
 from enterprise.auth.schemas import (
+    ApiKeyCreate,
+    ApiKeyCreated,
+    ApiKeyOut,
     EnterpriseOut,
     InviteAcceptance,
     MeOut,
@@ -110,3 +113,44 @@ def update_user(
     if was_active and not user.is_active:
         audit.record(runtime.session_factory, actor, Action.USER_DISABLED, "user", user.id)
     return _user_out(user)
+
+
+def _key_out(session: DbSession, api_key: ApiKey) -> ApiKeyOut:
+    return ApiKeyOut(
+        id=api_key.id,
+        name=api_key.name,
+        prefix=api_key.prefix,
+        role=api_keys.role_of(session, api_key),
+        created_at=api_key.created_at,
+        expires_at=api_key.expires_at,
+        revoked_at=api_key.revoked_at,
+        last_used_at=api_key.last_used_at,
+    )
+
+
+@router.get("/api-keys", response_model=list[ApiKeyOut])
+def list_api_keys(admin: AdminUser, session: DbSession) -> list[ApiKeyOut]:
+    """The enterprise's API keys, newest first, with their last use; never the keys themselves."""
+    return [_key_out(session, k) for k in api_keys.list_api_keys(session, admin)]
+
+
+@router.post("/api-keys", response_model=ApiKeyCreated, status_code=status.HTTP_201_CREATED)
+def create_api_key(
+    body: ApiKeyCreate, admin: AdminUser, session: DbSession, runtime: Runtime, ip: ClientIp
+) -> ApiKeyCreated:
+    """A key for a machine client, acting with `role`; the response holds the key, this once."""
+    api_key, secret = api_keys.create_api_key(session, admin, body.name, body.role, body.expires_at)
+    session.commit()
+    audit.record(
+        runtime.session_factory, Actor.of(admin, ip), Action.API_KEY_CREATED, "api_key", api_key.id,
+        name=api_key.name, role=body.role.value,
+    )  # fmt: skip
+    return ApiKeyCreated(**_key_out(session, api_key).model_dump(), key=secret)
+
+
+@router.delete("/api-keys/{key_id}", status_code=status.HTTP_204_NO_CONTENT)
+def revoke_api_key(key_id: uuid.UUID, admin: AdminUser, session: DbSession, runtime: Runtime, ip: ClientIp) -> None:
+    """Revoke a key: every request with it is refused (401) from now on."""
+    api_key = api_keys.revoke_api_key(session, admin, key_id)
+    session.commit()
+    audit.record(runtime.session_factory, Actor.of(admin, ip), Action.API_KEY_REVOKED, "api_key", api_key.id)

@@ -71,3 +71,26 @@ class InviteAcceptance(BaseModel):
 
     token: str = Field(min_length=10)
     password: str = PASSWORD_FIELD
+
+
+class ApiKeyCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=100, description="what uses it: 'ERP nightly upload'")
+    role: Role = Role.ANALYST
+    expires_at: datetime | None = Field(default=None, description="after this the key is refused (401)")
+
+
+class ApiKeyOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    prefix: str = Field(description="the key's first characters, to tell keys apart; never the key")
+    role: Role
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+class ApiKeyCreated(ApiKeyOut):
+    key: str = Field(description="the key itself, shown this once: send it as 'Authorization: Bearer <key>'")

@@ -503,3 +503,24 @@ def test_a_viewer_sees_no_analytics_or_reports(visitor: Any, dashboard_site: Das
     for path in ("/analytics", "/reports"):
         page.goto(f"{dashboard_site.base}/dashboard{path}")
         page.get_by_text("Only executives and administrators can open this page.").wait_for()
+
+
+def test_an_admin_makes_an_api_key_that_works_until_revoked(visitor: Any, dashboard_site: DashboardSite) -> None:
+    admin = visitor()
+    page = admin.sign_in(dashboard_site.admin, "/admin")
+    page.locator("#key-name").fill("ERP nightly upload")
+    page.locator("#key-role").select_option("viewer")
+    page.get_by_role("button", name="Create key").click()
+    key = page.locator("#new-key").inner_text()
+    assert key.startswith("eab_")
+    row = page.locator("#keys tbody tr", has_text="ERP nightly upload")
+    assert "Viewer" in row.inner_text()
+    assert key not in row.inner_text()  # only its first characters are listed
+    documents = f"{dashboard_site.base}/api/enterprise/documents"
+    assert httpx.get(documents, headers={"Authorization": f"Bearer {key}"}).status_code == 200
+    admin.shoot("admin-keys")
+    page.once("dialog", lambda dialog: dialog.accept())
+    row.get_by_role("button", name="Revoke the key ERP nightly upload").click()
+    page.locator("#keys tbody tr", has_text="Revoked").wait_for()
+    assert httpx.get(documents, headers={"Authorization": f"Bearer {key}"}).status_code == 401
+    assert admin.errors == []

@@ -91,6 +91,53 @@ async function invite(event) {
   }
 }
 
+function keyRow(key) {
+  const revoke = key.revoked_at
+    ? t("keys.revoked_on", { when: formatDate(key.revoked_at) })
+    : el("button", {
+        type: "button",
+        class: "link-button danger",
+        text: t("keys.revoke"),
+        "aria-label": t("keys.revoke_of", { name: key.name }),
+        onclick: async () => {
+          if (!window.confirm(t("keys.confirm_revoke", { name: key.name }))) return;
+          await apiJson(`/api-keys/${key.id}`, { method: "DELETE" }).catch(showError);
+          await Promise.all([showKeys(), showAudit()]);
+        },
+      });
+  return el(
+    "tr",
+    {},
+    el("td", { text: key.name }),
+    el("td", {}, el("code", { text: `${key.prefix}…` })),
+    el("td", { text: t(`role.${key.role}`) }),
+    el("td", { text: key.expires_at ? formatDate(key.expires_at) : t("keys.never") }),
+    el("td", { text: formatDate(key.last_used_at) }),
+    el("td", {}, revoke),
+  );
+}
+
+async function showKeys() {
+  const keys = await apiJson("/api-keys");
+  document.querySelector("#keys tbody").replaceChildren(...keys.map(keyRow));
+}
+
+async function createKey(event) {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  const expires = form.get("expires");
+  const body = { name: form.get("name"), role: form.get("role"), expires_at: expires ? new Date(`${expires}T23:59:59`).toISOString() : null };
+  const shown = document.getElementById("key-created");
+  try {
+    const created = await apiJson("/api-keys", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    shown.replaceChildren(el("p", { text: t("keys.shown_once", { name: created.name }) }), el("code", { class: "invite-link", id: "new-key", text: created.key }));
+    event.target.reset();
+    await Promise.all([showKeys(), showAudit()]);
+  } catch (error) {
+    shown.textContent = error.message;
+  }
+}
+
 function auditDetail(event) {
   return Object.entries(event.detail || {}).map(([key, value]) => `${key}: ${value}`).join(", ");
 }
@@ -123,6 +170,7 @@ export async function show(user) {
     return;
   }
   document.getElementById("invite-form").addEventListener("submit", invite);
+  document.getElementById("key-form").addEventListener("submit", createKey);
   document.getElementById("audit-more").addEventListener("click", () => showAudit(true).catch(showError));
-  await Promise.all([showUsage(), showUsers(), showAudit()]);
+  await Promise.all([showUsage(), showUsers(), showKeys(), showAudit()]);
 }
