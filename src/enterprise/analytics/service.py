@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -324,6 +325,11 @@ def _per_member(rows: Sequence[Any], member: Callable[[uuid.UUID | None], str]) 
     ]
 
 
+# Members ask the same questions again: each wording's key is worked out once per process.
+WORDING_KEYS_KEPT = 50_000
+
+
+@lru_cache(maxsize=WORDING_KEYS_KEPT)
 def wording_key(question: str) -> str:
     """What two questions worded alike share: their stemmed content words, in any order, so
     "What was revenue in FY2019?" and "Revenue for fiscal year 2019" are one question."""
