@@ -8,7 +8,7 @@ import math
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
@@ -86,7 +86,6 @@ class AnalyticsResult:
     computed_at: datetime
     expires_at: datetime
     cached: bool = False
-    columns: dict[str, list[str]] = field(default_factory=dict)
 
     def table_bytes(self, table: str | None, file_format: str) -> tuple[bytes, str]:
         """One table as CSV or XLSX, or every table as the sheets of one XLSX; and its file name."""
@@ -103,10 +102,12 @@ class AnalyticsResult:
         return workbook_bytes({name: self._frame(name) for name in self.tables}), str(self.kind)
 
     def _frame(self, table: str) -> pd.DataFrame:
-        return pd.DataFrame(self.tables[table], columns=self.columns.get(table) or None)
+        return pd.DataFrame(self.tables[table], columns=COLUMNS[self.kind][table])
 
 
-Compute = Callable[[], tuple[dict[str, Any], dict[str, list[dict[str, Any]]], dict[str, list[str]]]]
+# A result's summary figures and its tables' rows.
+Computed = tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]
+Compute = Callable[[], Computed]
 
 
 @dataclass(frozen=True)
@@ -137,24 +138,23 @@ def _through_cache(
             entry.read_at = now
         payload = entry.payload
         return AnalyticsResult(
-            kind, parameters, payload["summary"], payload["tables"], entry.computed_at, entry.expires_at, True,
-            payload.get("columns", {}),
-        )  # fmt: skip
+            kind, parameters, payload["summary"], payload["tables"], entry.computed_at, entry.expires_at, True
+        )
     read_at = now if freshness.reading or entry is None else entry.read_at
-    summary, tables, columns = compute()
+    summary, tables = compute()
     fresh = AnalyticsCacheEntry(
         enterprise_id=enterprise_id,
         key=key,
         kind=str(kind),
         parameters=parameters,
         data_version=version,
-        payload={"summary": summary, "tables": tables, "columns": columns},
+        payload={"summary": summary, "tables": tables},
         computed_at=now,
         expires_at=now + freshness.ttl,
         read_at=read_at,
     )
     repository.store(session, fresh)
-    return AnalyticsResult(kind, parameters, summary, tables, now, now + freshness.ttl, False, columns)
+    return AnalyticsResult(kind, parameters, summary, tables, now, now + freshness.ttl, False)
 
 
 # What the refresher keeps computed ahead of readers: results read within the last day, made
@@ -216,7 +216,7 @@ def usage(
 
 def usage_tables(
     session: Session, enterprise_id: uuid.UUID, since: datetime, until: datetime, prices: Prices
-) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]], dict[str, list[str]]]:
+) -> Computed:
     rows = repository.query_rows(session, enterprise_id, since, until)
     emails = repository.member_emails(session, enterprise_id)
 
@@ -258,7 +258,7 @@ def usage_tables(
         "unanswered": _grouped(rows, lambda r: not r.found),
         "cost_per_member_month": _cost(rows, member, prices),
     }
-    return summary, tables, USAGE_COLUMNS
+    return summary, tables
 
 
 USAGE_COLUMNS = {
@@ -404,9 +404,7 @@ CONTENT_COLUMNS = {
 }
 
 
-def content_tables(
-    session: Session, enterprise_id: uuid.UUID
-) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]], dict[str, list[str]]]:
+def content_tables(session: Session, enterprise_id: uuid.UUID) -> Computed:
     rows = repository.document_rows(session, enterprise_id)
     failed = [r for r in rows if r.status == DocumentStatus.FAILED]
     without_text = [r for r in rows if r.pages_without_text]
@@ -444,7 +442,7 @@ def content_tables(
             for r in sorted(without_text, key=lambda r: (-r.pages_without_text, r.filename))
         ],
     }
-    return summary, tables, CONTENT_COLUMNS
+    return summary, tables
 
 
 def _counts(rows: Iterable[Any], key: Callable[[Any], str], name: str) -> list[dict[str, Any]]:
@@ -556,9 +554,7 @@ def kpi_unit(kpi: Kpi) -> str:
     return kpi.figure.value.unit
 
 
-def kpi_tables(
-    session: Session, enterprise_id: uuid.UUID, company: str | None
-) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]], dict[str, list[str]]]:
+def kpi_tables(session: Session, enterprise_id: uuid.UUID, company: str | None) -> Computed:
     found = company_kpis(session, enterprise_id, company)
     rows = [
         {
@@ -601,4 +597,12 @@ def kpi_tables(
         "flagged": sum(1 for r in rows if r["flagged"]),
         "failed_checks": len(checks),
     }
-    return summary, {"kpis": rows, "failed_checks": checks}, KPI_COLUMNS
+    return summary, {"kpis": rows, "failed_checks": checks}
+
+
+# Each table's columns in order, also when it has no rows (a CSV still has its header).
+COLUMNS: dict[AnalyticsKind, dict[str, list[str]]] = {
+    AnalyticsKind.USAGE: USAGE_COLUMNS,
+    AnalyticsKind.CONTENT: CONTENT_COLUMNS,
+    AnalyticsKind.KPIS: KPI_COLUMNS,
+}

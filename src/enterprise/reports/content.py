@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -94,8 +95,9 @@ def gather(
         generated_at=now,
     )
     _figures(session, enterprise_id, content, previous_figures, links)
-    _documents(session, enterprise_id, content, period, links)
-    _questions_and_usage(session, enterprise, content, period)
+    documents = analytics_repository.document_rows(session, enterprise_id)
+    _documents(documents, content, period, links)
+    _questions_and_usage(session, enterprise, content, period, len(documents))
     return content
 
 
@@ -196,10 +198,7 @@ def _signed(change: float | None, unit: str, language: str) -> str:
     return ("+" if change > 0 else "") + wording.figure(change, unit, language)
 
 
-def _documents(
-    session: Session, enterprise_id: uuid.UUID, content: ReportContent, period: Period, links: Links
-) -> None:
-    rows = analytics_repository.document_rows(session, enterprise_id)
+def _documents(rows: Sequence[Any], content: ReportContent, period: Period, links: Links) -> None:
     new = [r for r in rows if period.start <= r.created_at < period.end]
     failed = [r for r in rows if r.status == DocumentStatus.FAILED and r.updated_at >= period.start]
     for r in sorted(new, key=lambda r: r.created_at, reverse=True)[:LISTED]:
@@ -215,12 +214,13 @@ def _documents(
         content.failed_documents.append({"filename": r.filename, "reason": r.error or "", "link": links.documents()})
 
 
-def _questions_and_usage(session: Session, enterprise: Enterprise, content: ReportContent, period: Period) -> None:
-    summary, tables, _ = usage_tables(session, enterprise.id, period.start, period.end, TokenPrices(0.0, 0.0))
+def _questions_and_usage(
+    session: Session, enterprise: Enterprise, content: ReportContent, period: Period, documents: int
+) -> None:
+    summary, tables = usage_tables(session, enterprise.id, period.start, period.end, TokenPrices(0.0, 0.0))
     content.top_questions = tables["top_questions"][:LISTED]
     content.unanswered = tables["unanswered"][:LISTED]
     tokens = enterprise_usage(session, enterprise.id)
-    documents = len(analytics_repository.document_rows(session, enterprise.id))
     content.usage = {
         "questions": summary["questions"],
         "answer_rate": "–"

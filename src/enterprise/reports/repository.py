@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from enterprise.auth.models import Enterprise
 from enterprise.database import get_scoped, paginate, scoped
-from enterprise.reports.models import Report, ReportSettings, ReportStatus, ReportTrigger
+from enterprise.reports.models import Report, ReportSettings, ReportStatus
 
 
 def settings_of(session: Session, enterprise_id: uuid.UUID) -> ReportSettings | None:
@@ -111,14 +111,5 @@ def previous_done(session: Session, enterprise_id: uuid.UUID, before: datetime) 
         scoped(Report, enterprise_id)
         .where(Report.status == ReportStatus.DONE, Report.period_end <= before)
         .order_by(Report.period_end.desc(), Report.created_at.desc())
-        .limit(1)
-    ).first()
-
-
-def last_scheduled(session: Session, enterprise_id: uuid.UUID) -> Report | None:
-    return session.scalars(
-        scoped(Report, enterprise_id)
-        .where(Report.trigger == ReportTrigger.SCHEDULED)
-        .order_by(Report.period_end.desc())
         .limit(1)
     ).first()
