@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
@@ -31,6 +32,8 @@ def _free_port() -> int:
 
 # Reports are mailed to a real SMTP server the `smtp_outbox` fixture runs on this port.
 TEST_SMTP_PORT = _free_port()
+# The connectors' fake sources (tests/fakes/sources.py) run on these ports.
+FAKE_DRIVE_PORT, FAKE_DROPBOX_PORT, FAKE_SALESFORCE_PORT = _free_port(), _free_port(), _free_port()
 
 # The settings every module reads at import (the job queue among them) come from here.
 os.environ.update(
@@ -42,6 +45,22 @@ os.environ.update(
         "VECTOR_STORE_PATH": str(TEST_ROOT / "chroma"),
         "JWT_SECRET_KEY": "test-secret-" + uuid.uuid4().hex,
         "SMTP_URL": f"smtp://127.0.0.1:{TEST_SMTP_PORT}",
+        # Connectors and webhooks keep credentials encrypted: a key made for this run.
+        "SECRETS_KEY": Fernet.generate_key().decode(),
+        "WEBHOOK_ALLOW_PRIVATE_NETWORKS": "true",
+        "WEBHOOK_RETRY_SECONDS": "0.5",
+        "CONNECTOR_RETRY_SECONDS": "0.05",
+        "GOOGLE_DRIVE_CLIENT_ID": "drive-client",
+        "GOOGLE_DRIVE_CLIENT_SECRET": "drive-secret",
+        "GOOGLE_ACCOUNTS_URL": f"http://127.0.0.1:{FAKE_DRIVE_PORT}",
+        "GOOGLE_OAUTH_TOKEN_URL": f"http://127.0.0.1:{FAKE_DRIVE_PORT}/token",
+        "GOOGLE_API_URL": f"http://127.0.0.1:{FAKE_DRIVE_PORT}",
+        "DROPBOX_APP_KEY": "dropbox-app",
+        "DROPBOX_WEB_URL": f"http://127.0.0.1:{FAKE_DROPBOX_PORT}",
+        "DROPBOX_API_URL": f"http://127.0.0.1:{FAKE_DROPBOX_PORT}",
+        "DROPBOX_CONTENT_URL": f"http://127.0.0.1:{FAKE_DROPBOX_PORT}",
+        "SALESFORCE_CLIENT_ID": "sf-client",
+        "SALESFORCE_LOGIN_URL": f"http://127.0.0.1:{FAKE_SALESFORCE_PORT}",
         "HF_HUB_OFFLINE": "1",
         "TRANSFORMERS_OFFLINE": "1",
     }

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import tempfile
 import threading
 import time
 import uuid
@@ -24,7 +22,7 @@ from enterprise.ingestion.pipeline import enrich_document, index_document, rerea
 from enterprise.runtime import EnterpriseRuntime
 from shared.database import session_scope
 from shared.errors import DomainError, NotFoundError
-from shared.uploads import SpooledFile
+from shared.uploads import SpooledFile, spool_blocks
 
 BLOCK = 1 << 20
 
@@ -70,20 +68,9 @@ def document_ids_of(runtime: EnterpriseRuntime, user: User) -> list[uuid.UUID]:
         return list(session.scalars(query.order_by(Document.created_at)))
 
 
-def _spool(path: Path, directory: Path) -> SpooledFile:
-    directory.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    head = b""
-    size = 0
-    with tempfile.NamedTemporaryFile(dir=directory, suffix=".part", delete=False) as out, path.open("rb") as source:
-        # One pass: hash, size and the first bytes are taken while copying.
-        for block in iter(lambda: source.read(BLOCK), b""):
-            if not head:
-                head = block[:8192]
-            digest.update(block)
-            size += len(block)
-            out.write(block)
-    return SpooledFile(Path(out.name), size, digest.hexdigest(), head)
+def _spool(path: Path, directory: Path, max_bytes: int) -> SpooledFile:
+    with path.open("rb") as source:
+        return spool_blocks(iter(lambda: source.read(BLOCK), b""), directory, max_bytes)
 
 
 def _follow(
@@ -126,7 +113,7 @@ def ingest_files(runtime: EnterpriseRuntime, user: User, files: list[Path], cons
             task = progress.add_task(path.name, total=100, stage="queued")
             started = time.perf_counter()
             try:
-                spooled = _spool(path, runtime.settings.data_dir / "incoming")
+                spooled = _spool(path, runtime.settings.data_dir / "incoming", runtime.settings.max_file_size)
                 with session_scope(runtime.session_factory) as session:
                     registered = service.register_upload(
                         session, runtime.settings, runtime.store, user, spooled, path.name, {}

@@ -84,6 +84,7 @@ def grant_web_role(
         ]
         + [f"GRANT EXECUTE ON FUNCTION enterprise.login_enterprise(text) TO {role}"]
         + [f"GRANT EXECUTE ON FUNCTION enterprise.api_key_enterprise(text) TO {role}"]
+        + [f"GRANT EXECUTE ON FUNCTION enterprise.connector_authorization_enterprise(text) TO {role}"]
     )
     with engine.begin() as connection:
         for statement in statements:
@@ -117,10 +118,9 @@ def worker(
     """Consume enterprise jobs (ingestion, syncs, scheduled reports) from the queue."""
     from huey.consumer import Consumer
 
-    import enterprise.analytics.tasks
-    import enterprise.ingestion.tasks
-    import enterprise.reports.tasks  # noqa: F401
-    from enterprise.jobs import huey
+    from enterprise.jobs import register_jobs
+
+    huey = register_jobs()
 
     console.print(f"[green]worker[/green] consuming queue {huey.name!r} with {workers} threads")
     Consumer(huey, workers=workers, worker_type="thread", periodic=True).run()

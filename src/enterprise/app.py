@@ -15,11 +15,13 @@ from enterprise.analytics.router import router as analytics_router
 from enterprise.answers.router import router as answers_router
 from enterprise.audit.router import router as audit_router
 from enterprise.auth.router import router as auth_router
+from enterprise.connectors.router import router as connectors_router
 from enterprise.dashboard.router import create_dashboard_app
 from enterprise.documents.router import router as documents_router
 from enterprise.finance.router import router as finance_router
 from enterprise.reports.router import router as reports_router
 from enterprise.runtime import EnterpriseRuntime
+from enterprise.webhooks.router import router as webhooks_router
 from shared.health import health_report
 from shared.http_errors import ERROR_RESPONSES, install_error_handlers
 from shared.jobs import InProcessWorkers
@@ -49,10 +51,10 @@ def _in_process_workers(settings: Settings) -> InProcessWorkers | None:
     """Without Redis (the embedded default) this process runs the jobs itself."""
     if not settings.run_jobs_in_process:
         return None
-    import enterprise.analytics.tasks
-    import enterprise.reports.tasks  # noqa: F401
     from enterprise.ingestion.tasks import rescue_stalled_jobs, worker_runtime
-    from enterprise.jobs import huey
+    from enterprise.jobs import register_jobs
+
+    huey = register_jobs()
 
     rescue_stalled_jobs(worker_runtime())
     workers = InProcessWorkers(huey, workers=settings.job_workers)
@@ -89,7 +91,17 @@ def create_enterprise_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["GET", "POST", "PATCH", "DELETE"],
             allow_headers=["Authorization", "Content-Type"],
         )
-    for router in (auth_router, documents_router, answers_router, finance_router, audit_router, reports_router):
+    routers = (
+        auth_router,
+        documents_router,
+        answers_router,
+        finance_router,
+        audit_router,
+        reports_router,
+        webhooks_router,
+        connectors_router,
+    )
+    for router in routers:
         api.include_router(router, responses=ERROR_RESPONSES)
     if settings.enable_advanced_analytics:
         api.include_router(analytics_router, responses=ERROR_RESPONSES)

@@ -4,15 +4,21 @@ from enterprise.analytics.models import AnalyticsCacheEntry
 from enterprise.answers.models import QueryRecord, TokenUsage
 from enterprise.audit.models import AuditEvent
 from enterprise.auth.models import ApiKey, Enterprise, Role, User
+from enterprise.connectors.models import Connector, ConnectorAuthorization, ConnectorItem, ConnectorRun
 from enterprise.documents.models import Chunk, Document, ExtractedTable
 from enterprise.finance.models import FinancialFact, StatementCheck
 from enterprise.reports.models import Report, ReportSettings
+from enterprise.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "AnalyticsCacheEntry",
     "ApiKey",
     "AuditEvent",
     "Chunk",
+    "Connector",
+    "ConnectorAuthorization",
+    "ConnectorItem",
+    "ConnectorRun",
     "Document",
     "Enterprise",
     "ExtractedTable",
@@ -24,4 +30,6 @@ __all__ = [
     "StatementCheck",
     "TokenUsage",
     "User",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

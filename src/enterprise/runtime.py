@@ -92,5 +92,16 @@ class EnterpriseRuntime:
 
         enqueue_report(report_id)
 
+    def sync_requested(self, run_id: uuid.UUID) -> None:
+        from enterprise.connectors.tasks import enqueue_sync  # the job queue is built on first use
+
+        enqueue_sync(run_id)
+
+    def webhooks_recorded(self) -> None:
+        """Events were committed for webhook endpoints: have a worker send them now."""
+        from enterprise.webhooks.tasks import enqueue_delivery  # the job queue is built on first use
+
+        enqueue_delivery()
+
     def dense_searcher(self) -> DenseSearcher:
         return DenseSearcher(self.vector_client(), self.embedder(), self.vector_cache)

@@ -85,11 +85,33 @@ class Settings(BaseSettings):
     # The dashboard's address as a reader of a mailed report reaches it, for the report's links.
     public_base_url: str = ""
 
-    # Connectors
+    # Outgoing webhooks: the first retry's wait (each next one four times longer, at most 12 h),
+    # attempts before a delivery is given up, and whether receivers may be on private networks
+    # or plain http (development, or a deployment whose receivers are all internal).
+    webhook_retry_seconds: float = Field(default=30.0, gt=0)
+    webhook_max_attempts: int = Field(default=8, ge=1, le=20)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    webhook_allow_private_networks: bool = False
+
+    # Connectors: OAuth clients registered with each source. The addresses are the sources' own
+    # unless set (a proxy, a regional endpoint, or a local server in the tests).
     google_drive_client_id: str | None = None
     google_drive_client_secret: str | None = None
+    google_accounts_url: str = "https://accounts.google.com"
+    google_oauth_token_url: str = "https://oauth2.googleapis.com/token"  # noqa: S105 (an address)
+    google_api_url: str = "https://www.googleapis.com"
     dropbox_app_key: str | None = None
+    dropbox_web_url: str = "https://www.dropbox.com"
+    dropbox_api_url: str = "https://api.dropboxapi.com"
+    dropbox_content_url: str = "https://content.dropboxapi.com"
     salesforce_client_id: str | None = None
+    salesforce_client_secret: str | None = None
+    salesforce_login_url: str = "https://login.salesforce.com"
+    # Minutes between scheduled syncs of a connector, unless the connector sets its own.
+    connector_sync_minutes: int = Field(default=60, ge=5)
+    # The first wait before a source's failed request (5xx, timeout) is tried again; each next
+    # one twice as long, six attempts in all.
+    connector_retry_seconds: float = Field(default=1.0, gt=0)
 
     # HTTP
     cors_origins: str = ""

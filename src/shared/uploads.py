@@ -7,6 +7,7 @@ import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
@@ -38,6 +39,33 @@ def safe_filename(raw: str | None) -> str:
     if not name or name.strip("_") == "":
         raise InvalidInputError("the upload's file name has no usable characters")
     return name[:200]
+
+
+def spool_blocks(blocks: Iterable[bytes], directory: Path, max_bytes: int) -> SpooledFile:
+    """Write `blocks` to a temporary file in `directory`, hashing as they pass; 413 once
+    `max_bytes` is passed (the partial file is removed)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    size = 0
+    head = b""
+    handle, name = tempfile.mkstemp(dir=directory, suffix=".part")
+    path = Path(name)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            for block in blocks:
+                size += len(block)
+                if size > max_bytes:
+                    raise PayloadTooLargeError(
+                        f"the file is larger than the limit of {max_bytes} bytes", limit_bytes=max_bytes
+                    )
+                if len(head) < 8192:
+                    head += block[: 8192 - len(head)]
+                digest.update(block)
+                out.write(block)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return SpooledFile(path=path, size_bytes=size, sha256=digest.hexdigest(), head=head)
 
 
 async def spool_upload(upload: UploadFile, directory: Path, max_bytes: int) -> SpooledFile:

@@ -40,10 +40,11 @@ def enterprise_api(request: pytest.FixtureRequest) -> Iterator[EnterpriseApi]:
 
 @pytest.fixture(scope="session")
 def job_worker() -> Iterator[None]:
-    """The ingestion jobs consumed from the real Redis queue, as `brain worker` does."""
-    import enterprise.ingestion.tasks  # noqa: F401  (registers the jobs)
-    from enterprise.jobs import huey
+    """The enterprise jobs consumed from the real Redis queue, as `brain worker` does."""
+    from enterprise.jobs import register_jobs
     from shared.jobs import InProcessWorkers
+
+    huey = register_jobs()
 
     huey.flush()
     workers = InProcessWorkers(huey, workers=2)

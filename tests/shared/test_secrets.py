@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterator
 
 import pytest
 from cryptography.fernet import Fernet
@@ -13,6 +14,13 @@ from shared.observability import configure_logging
 from shared.secrets import EncryptedText, SecretBox, SecretsUnavailableError, configure_secrets, generate_key
 from shared.settings import Settings
 from tests.conftest import TEST_DATABASE_URL, run_cli
+
+
+@pytest.fixture(autouse=True)
+def _service_key_restored() -> Iterator[None]:
+    """These tests swap the process's key; the rest of the suite keeps the run's SECRETS_KEY."""
+    yield
+    configure_secrets(Settings())
 
 
 def test_round_trip_rotation_and_wrong_key() -> None:
@@ -57,7 +65,6 @@ def test_the_database_holds_only_ciphertext(backend: str, tmp_path) -> None:  # 
     finally:
         metadata.drop_all(engine)
         engine.dispose()
-        configure_secrets(Settings(secrets_key=None))
 
 
 def test_without_a_key_nothing_is_stored_in_clear(tmp_path) -> None:  # type: ignore[no-untyped-def]

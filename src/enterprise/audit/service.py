@@ -27,6 +27,14 @@ class Action:
     EXPORTED = "data.exported"
     API_KEY_CREATED = "api_key.created"
     API_KEY_REVOKED = "api_key.revoked"
+    WEBHOOK_CREATED = "webhook.created"
+    WEBHOOK_CHANGED = "webhook.changed"
+    WEBHOOK_DELETED = "webhook.deleted"
+    CONNECTOR_CREATED = "connector.created"
+    CONNECTOR_AUTHORIZED = "connector.authorized"
+    CONNECTOR_CHANGED = "connector.changed"
+    CONNECTOR_DELETED = "connector.deleted"
+    CONNECTOR_SYNC_REQUESTED = "connector.sync_requested"
 
 
 class Member(Protocol):

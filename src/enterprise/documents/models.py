@@ -66,6 +66,8 @@ class Document(TenantOwned, EnterpriseBase):
     # Which fields the uploader (or an editor) set, so re-parsing never overwrites them.
     metadata_given: Mapped[list[str]] = mapped_column(JSON, default=list)
     source: Mapped[DocumentSource] = mapped_column(string_enum(DocumentSource, "document_source"))
+    # Where a synced document lives at its source: connector, path, owner, modified time, link.
+    origin: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     status: Mapped[DocumentStatus] = mapped_column(string_enum(DocumentStatus, "document_status"), index=True)
     progress: Mapped[int] = mapped_column(Integer, default=0)
     stages: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

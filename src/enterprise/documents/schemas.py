@@ -63,6 +63,10 @@ class DocumentOut(BaseModel):
     language: str | None = None  # "es" or "en", as read from its text
     tags: list[str]
     source: DocumentSource
+    origin: dict[str, Any] | None = Field(
+        default=None,
+        description="for a synced document: its connector, path, owner, modified time and link at the source",
+    )
     status: DocumentStatus
     progress: int
     stages: dict[str, Any]

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -31,6 +31,16 @@ CONTENT_TYPES = {
 }
 
 
+class Uploader(Protocol):
+    """Who a document is registered for: a member, or a connector acting for its creator."""
+
+    @property
+    def enterprise_id(self) -> uuid.UUID: ...
+
+    @property
+    def id(self) -> uuid.UUID | None: ...
+
+
 @dataclass(frozen=True)
 class Registered:
     document: Document
@@ -41,11 +51,12 @@ def register_upload(
     session: Session,
     settings: Settings,
     store: OriginalStore,
-    user: User,
+    user: Uploader,
     spooled: SpooledFile,
     raw_filename: str | None,
     metadata: dict[str, Any],
     source: DocumentSource = DocumentSource.UPLOAD,
+    origin: dict[str, Any] | None = None,
 ) -> Registered:
     """Keep the original and queue the document; the same bytes again return the existing one."""
     try:
@@ -75,6 +86,7 @@ def register_upload(
         tags=metadata.get("tags") or [],
         metadata_given=sorted(k for k in metadata if k != "tags"),
         source=source,
+        origin=origin,
         status=DocumentStatus.QUEUED,
         heartbeat_at=datetime.now(UTC),
         uploaded_by_id=user.id,
@@ -132,12 +144,17 @@ def delete_document(
 ) -> None:
     document = repository.document(session, user.enterprise_id, document_id)
     _require_owner_or_admin(user, document)
+    remove_document(session, store, listeners, document)
+
+
+def remove_document(session: Session, store: OriginalStore, listeners: DocumentListeners, document: Document) -> None:
+    """The document, what was derived from it and, when no other row holds the same bytes, its original."""
+    enterprise_id, sha256 = document.enterprise_id, document.sha256
     listeners.document_removed(session, document)
-    sha256 = document.sha256
     repository.delete_document_rows(session, document)
     session.flush()
-    if repository.document_by_sha(session, user.enterprise_id, sha256) is None:
-        store.delete(user.enterprise_id, sha256)
+    if repository.document_by_sha(session, enterprise_id, sha256) is None:
+        store.delete(enterprise_id, sha256)
 
 
 def prepare_reindex(session: Session, user: User, store: OriginalStore, document_id: object) -> Document:

@@ -35,6 +35,8 @@ from enterprise.ingestion.parsers import ParsedDocument, parse
 from enterprise.ingestion.pdf_tables import GridTable, extract_tables
 from enterprise.language import detect_language
 from enterprise.runtime import EnterpriseRuntime
+from enterprise.webhooks import service as webhooks
+from enterprise.webhooks.models import WebhookEvent
 from shared.database import session_scope
 from shared.text_extraction import UnreadableDocumentError, chunk_pages
 
@@ -70,11 +72,35 @@ def _touch(document: Document, progress: int | None = None, **stage: Any) -> Non
 
 
 def _fail(runtime: EnterpriseRuntime, document_id: uuid.UUID, reason: str) -> None:
-    with _document(runtime, document_id) as (_, document):
+    with _document(runtime, document_id) as (session, document):
         document.status = DocumentStatus.FAILED
         document.error = reason
         _touch(document)
+        events = _record_event(session, document, WebhookEvent.DOCUMENT_FAILED, error=reason)
     log.warning("document.failed", document_id=str(document_id), reason=reason)
+    _events_recorded(runtime, events)
+
+
+def _record_event(session: Session, document: Document, event: WebhookEvent, **extra: Any) -> int:
+    data = {
+        "document_id": str(document.id),
+        "filename": document.filename,
+        "status": document.status.value,
+        "company": document.company,
+        "fiscal_year": document.fiscal_year,
+        "pages": document.pages,
+        **extra,
+    }
+    return webhooks.record_event(session, document.enterprise_id, event, data)
+
+
+def _events_recorded(runtime: EnterpriseRuntime, events: int) -> None:
+    if not events:
+        return
+    try:
+        runtime.webhooks_recorded()
+    except Exception as error:  # the queue is down: each worker's minute tick sends them later
+        log.warning("webhooks.enqueue_failed", error=str(error))
 
 
 def _progress_between(start: int, end: int) -> Callable[[int, int], int]:
@@ -356,11 +382,13 @@ def _enrich(runtime: EnterpriseRuntime, document_id: uuid.UUID) -> None:
         pages = [int(page) for page in more.get("page_numbers", [])]
         _pdf_tables(runtime, document_id, path, pages, "more_tables", PRIMARY_TABLES, MORE_TABLES)
     _embed(runtime, document_id)
-    with _document(runtime, document_id) as (_, document):
+    with _document(runtime, document_id) as (session, document):
         document.status = DocumentStatus.READY
         document.ready_at = datetime.now(UTC)
         _touch(document, 100)
+        events = _record_event(session, document, WebhookEvent.DOCUMENT_READY)
     log.info("document.ready", document_id=str(document_id))
+    _events_recorded(runtime, events)
 
 
 def _embed(runtime: EnterpriseRuntime, document_id: uuid.UUID) -> None:

@@ -20,6 +20,8 @@ from enterprise.reports.content import Links, Period, gather, render_html, rende
 from enterprise.reports.mail import Mail, send_report
 from enterprise.reports.models import Report, ReportStatus, ReportTrigger
 from enterprise.reports.schedule import check_cron, latest_fire, next_fire, zone
+from enterprise.webhooks import service as webhooks
+from enterprise.webhooks.models import WebhookEvent
 from shared.database import session_scope
 from shared.errors import ConflictError, InvalidInputError
 from shared.settings import Settings
@@ -220,6 +222,20 @@ def _write(
         report.error = None
         report.finished_at = clock()
         report.heartbeat_at = report.finished_at
+        webhooks.record_event(
+            session,
+            report.enterprise_id,
+            WebhookEvent.REPORT_GENERATED,
+            {
+                "report_id": str(report.id),
+                "title": report.title,
+                "trigger": report.trigger.value,
+                "period_start": report.period_start.isoformat(),
+                "period_end": report.period_end.isoformat(),
+                "language": report.language,
+                "pdf_bytes": report.pdf_bytes,
+            },
+        )
     log.info("report.generated", report_id=str(report_id), pdf_bytes=len(pdf))
 
 

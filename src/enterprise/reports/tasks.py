@@ -16,13 +16,15 @@ REPORT_PRIORITY = 5
 @huey.periodic_task(crontab(minute="*"))
 def report_tick_job() -> None:
     runtime = worker_runtime()
-    service.tick(runtime.session_factory, runtime.settings)
+    if service.tick(runtime.session_factory, runtime.settings):
+        runtime.webhooks_recorded()  # a report.generated event may wait for a webhook
 
 
 @huey.task(priority=REPORT_PRIORITY)
 def generate_report_job(report_id: str) -> None:
     runtime = worker_runtime()
-    service.generate(runtime.session_factory, runtime.settings, uuid.UUID(report_id))
+    if service.generate(runtime.session_factory, runtime.settings, uuid.UUID(report_id)):
+        runtime.webhooks_recorded()  # a report.generated event may wait for a webhook
 
 
 def enqueue_report(report_id: uuid.UUID) -> None:
