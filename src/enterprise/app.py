@@ -51,8 +51,9 @@ def _in_process_workers(settings: Settings) -> InProcessWorkers | None:
     """Without Redis (the embedded default) this process runs the jobs itself."""
     if not settings.run_jobs_in_process:
         return None
-    from enterprise.ingestion.tasks import rescue_stalled_jobs, worker_runtime
+    from enterprise.ingestion.tasks import rescue_stalled_jobs
     from enterprise.jobs import register_jobs
+    from enterprise.runtime import worker_runtime
 
     huey = register_jobs()
 

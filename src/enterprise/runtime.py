@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import lru_cache
 
 from chromadb.api import ClientAPI
 from langchain_core.language_models.chat_models import BaseChatModel
@@ -24,7 +25,7 @@ from shared.llm import get_chat_model
 from shared.rate_limit import LoginThrottle
 from shared.secrets import configure_secrets
 from shared.security import TokenCodec
-from shared.settings import Settings
+from shared.settings import Settings, get_settings
 from shared.vectorstore import get_chroma_client
 
 TOKEN_AUDIENCE = "enterprise"  # noqa: S105 (not a secret)
@@ -105,3 +106,9 @@ class EnterpriseRuntime:
 
     def dense_searcher(self) -> DenseSearcher:
         return DenseSearcher(self.vector_client(), self.embedder(), self.vector_cache)
+
+
+@lru_cache(maxsize=1)
+def worker_runtime() -> EnterpriseRuntime:
+    """The runtime of this process's job workers: the tables' owner, past row-level security."""
+    return EnterpriseRuntime.from_settings(get_settings(), owner=True)

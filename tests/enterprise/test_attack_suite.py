@@ -10,10 +10,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
-from enterprise.auth.models import Role
+from enterprise.auth.models import Role, User
+from enterprise.connectors.models import ConnectorKind
+from enterprise.connectors.service import NewConnector, create_connector
 from enterprise.ingestion.pipeline import enrich_document, index_document
 from enterprise.runtime import EnterpriseRuntime
+from shared.database import session_scope
 from tests.enterprise.conftest import EnterpriseApi, wait_for_document
 from tests.factories import add_user, bearer, enterprise_token, make_enterprise
 
@@ -62,6 +66,21 @@ ROLE_MATRIX: dict[tuple[str, str], Role | None] = {
     ("get", "/api-keys"): Role.ADMIN,
     ("post", "/api-keys"): Role.ADMIN,
     ("delete", "/api-keys/{key_id}"): Role.ADMIN,
+    ("get", "/connectors"): Role.ADMIN,
+    ("post", "/connectors"): Role.ADMIN,
+    ("get", "/connectors/{connector_id}"): Role.ADMIN,
+    ("patch", "/connectors/{connector_id}"): Role.ADMIN,
+    ("delete", "/connectors/{connector_id}"): Role.ADMIN,
+    ("post", "/connectors/{connector_id}/authorize"): Role.ADMIN,
+    ("post", "/connectors/{connector_id}/sync"): Role.ADMIN,
+    ("get", "/connectors/{connector_id}/runs"): Role.ADMIN,
+    ("get", "/connectors/{connector_id}/items"): Role.ADMIN,
+    ("get", "/webhooks"): Role.ADMIN,
+    ("post", "/webhooks"): Role.ADMIN,
+    ("patch", "/webhooks/{webhook_id}"): Role.ADMIN,
+    ("delete", "/webhooks/{webhook_id}"): Role.ADMIN,
+    ("post", "/webhooks/{webhook_id}/ping"): Role.ADMIN,
+    ("get", "/webhooks/{webhook_id}/deliveries"): Role.ADMIN,
 }
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("patch", "/users/{user_id}"): {"full_name": "Mallory"},
@@ -72,6 +91,10 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("post", "/reports"): {"days": 7},
     ("put", "/reports/schedule"): {"recipients": ["pwned@matrix.example"]},
     ("post", "/api-keys"): {"name": "pwned", "role": "admin"},
+    ("post", "/connectors"): {"kind": "google_drive", "name": "pwned"},
+    ("patch", "/connectors/{connector_id}"): {"name": "pwned", "scope": ["pwned-folder"]},
+    ("post", "/webhooks"): {"url": "http://127.0.0.1:9/pwned", "events": ["document.ready"]},
+    ("patch", "/webhooks/{webhook_id}"): {"url": "http://127.0.0.1:9/pwned"},
 }
 SECRET = "Zanzibar-7731 quarterly memo"
 
@@ -96,6 +119,21 @@ def _ingested(api: EnterpriseApi, token: str, document_id: str) -> dict[str, Any
     return wait_for_document(api, token, document_id)
 
 
+def _victims_connector(api: EnterpriseApi, enterprise_id: uuid.UUID) -> uuid.UUID:
+    """A connector waiting for consent (made in the service: this app has no public address)."""
+    settings = api.settings.model_copy(update={"public_base_url": "https://brain.victim.example"})
+    runtime = EnterpriseRuntime.from_settings(settings, owner=True)
+    try:
+        with session_scope(runtime.session_factory) as session:
+            admin = session.scalars(select(User).where(User.enterprise_id == enterprise_id)).first()
+            assert admin is not None
+            new = NewConnector(ConnectorKind.GOOGLE_DRIVE, "victim's drive", ["victim-folder"], None)
+            connector, _ = create_connector(session, enterprise_id, admin.id, new, settings)
+            return connector.id
+    finally:
+        runtime.engine.dispose()
+
+
 @pytest.fixture(scope="module")
 def victim(enterprise_api: EnterpriseApi) -> Victim:
     api = enterprise_api
@@ -111,6 +149,12 @@ def victim(enterprise_api: EnterpriseApi) -> Victim:
     assert report.status_code == 202, report.text
     key = api.client.post(api.url("/api-keys"), json={"name": "victim's ERP"}, headers=bearer(token))
     assert key.status_code == 201, key.text
+    hook = api.client.post(
+        api.url("/webhooks"),
+        json={"url": "http://127.0.0.1:9/victim", "events": ["document.ready"]},
+        headers=bearer(token),
+    )
+    assert hook.status_code == 201, hook.text
     ids = {
         "document_id": document["id"],
         "query_id": asked.json()["query_id"],
@@ -118,6 +162,8 @@ def victim(enterprise_api: EnterpriseApi) -> Victim:
         "page": "1",
         "report_id": report.json()["id"],
         "key_id": key.json()["id"],
+        "connector_id": str(_victims_connector(api, account.enterprise_id)),
+        "webhook_id": hook.json()["id"],
     }
     return Victim(token, account.admin_email, ids)
 

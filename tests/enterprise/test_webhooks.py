@@ -103,7 +103,7 @@ def test_signed_deliveries_retried_after_a_500_and_logged(enterprise_api: Enterp
 def test_a_receiver_that_keeps_failing_is_given_up_and_a_paused_one_gets_nothing(
     enterprise_api: EnterpriseApi, receiver: Receiver
 ) -> None:
-    from enterprise.ingestion.tasks import worker_runtime
+    from enterprise.runtime import worker_runtime
     from enterprise.webhooks.service import deliver_due
 
     api = enterprise_api

@@ -8,8 +8,8 @@ from datetime import timedelta
 from huey import crontab
 
 from enterprise.analytics import service
-from enterprise.ingestion.tasks import worker_runtime
 from enterprise.jobs import huey
+from enterprise.runtime import worker_runtime
 
 
 @huey.periodic_task(crontab(minute="*"))

@@ -10,8 +10,8 @@ from huey import crontab
 
 from enterprise.connectors import repository, service
 from enterprise.connectors.sync import STALE_AFTER, run_sync
-from enterprise.ingestion.tasks import worker_runtime
 from enterprise.jobs import huey
+from enterprise.runtime import worker_runtime
 from shared.database import session_scope
 
 SYNC_PRIORITY = 3

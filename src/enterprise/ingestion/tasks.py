@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
 
 import structlog
 from huey import crontab
@@ -13,20 +12,14 @@ from enterprise.documents import repository
 from enterprise.documents.models import DocumentStatus
 from enterprise.ingestion.pipeline import enrich_document, index_document
 from enterprise.jobs import huey
-from enterprise.runtime import EnterpriseRuntime
+from enterprise.runtime import EnterpriseRuntime, worker_runtime
 from shared.database import session_scope
-from shared.settings import get_settings
 
 log = structlog.get_logger(__name__)
 INDEX_PRIORITY = 10
 ENRICH_PRIORITY = 1
 STALE_AFTER = timedelta(minutes=5)
 MAX_ATTEMPTS = 3
-
-
-@lru_cache(maxsize=1)
-def worker_runtime() -> EnterpriseRuntime:
-    return EnterpriseRuntime.from_settings(get_settings(), owner=True)
 
 
 @huey.task(priority=INDEX_PRIORITY)

@@ -6,9 +6,9 @@ import uuid
 
 from huey import crontab
 
-from enterprise.ingestion.tasks import worker_runtime
 from enterprise.jobs import huey
 from enterprise.reports import service
+from enterprise.runtime import worker_runtime
 
 REPORT_PRIORITY = 5
 

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 from huey import crontab
 
-from enterprise.ingestion.tasks import worker_runtime
 from enterprise.jobs import huey
+from enterprise.runtime import worker_runtime
 from enterprise.webhooks import service
 
 WEBHOOK_PRIORITY = 8

@@ -179,7 +179,7 @@ def test_a_worker_killed_mid_sync_is_resumed_without_loss_or_duplicates(
         "import sys, uuid\n"
         "from enterprise.connectors import service, sync\n"
         "from enterprise.connectors.models import Connector, RunTrigger\n"
-        "from enterprise.ingestion.tasks import worker_runtime\n"
+        "from enterprise.runtime import worker_runtime\n"
         "from shared.database import session_scope\n"
         "runtime = worker_runtime()\n"
         "with session_scope(runtime.session_factory) as session:\n"
