@@ -11,8 +11,9 @@ from starlette.testclient import TestClient
 from chatbot.main import create_app
 from enterprise.app import create_standalone_app
 from shared.settings import Settings
-from tests.conftest import TEST_SMTP_PORT
+from tests.conftest import FAKE_DRIVE_PORT, FAKE_DROPBOX_PORT, FAKE_SALESFORCE_PORT, TEST_SMTP_PORT
 from tests.factories import bearer, enterprise_token, make_enterprise
+from tests.fakes.sources import FakeDrive, FakeDropbox, FakeSalesforce, serving
 from tests.shared_data import CORPUS, require_shared
 from tests.smtp import Outbox, smtp_server
 
@@ -118,3 +119,22 @@ def smtp_outbox() -> Iterator[Outbox]:
     """The SMTP server SMTP_URL names for the whole session (reports are mailed there)."""
     with smtp_server(TEST_SMTP_PORT) as outbox:
         yield outbox
+
+
+# The connectors' fake sources, on the ports tests/conftest.py gave the settings.
+@pytest.fixture(scope="session")
+def drive() -> Iterator[FakeDrive]:
+    with serving(FakeDrive(), FAKE_DRIVE_PORT) as fake:
+        yield fake  # type: ignore[misc]
+
+
+@pytest.fixture(scope="session")
+def dropbox() -> Iterator[FakeDropbox]:
+    with serving(FakeDropbox(), FAKE_DROPBOX_PORT) as fake:
+        yield fake  # type: ignore[misc]
+
+
+@pytest.fixture(scope="session")
+def salesforce() -> Iterator[FakeSalesforce]:
+    with serving(FakeSalesforce(), FAKE_SALESFORCE_PORT) as fake:
+        yield fake  # type: ignore[misc]

@@ -1,5 +1,5 @@
-"""The fake sources on the ports tests/conftest.py gave the settings, and an app whose public
-address is the test client's, so the sources' consent redirects come back to it."""
+"""An app whose public address is the test client's, so the fake sources' consent redirects
+(tests/enterprise/conftest.py runs the sources) come back to it; helpers to connect and sync."""
 
 from __future__ import annotations
 
@@ -13,28 +13,9 @@ from starlette.testclient import TestClient
 
 from enterprise.app import create_standalone_app
 from shared.settings import Settings
-from tests.conftest import FAKE_DRIVE_PORT, FAKE_DROPBOX_PORT, FAKE_SALESFORCE_PORT
 from tests.enterprise.conftest import EnterpriseApi
 from tests.factories import bearer
-from tests.fakes.sources import FakeDrive, FakeDropbox, FakeSalesforce, FakeSource, serving
-
-
-@pytest.fixture(scope="session")
-def drive() -> Iterator[FakeDrive]:
-    with serving(FakeDrive(), FAKE_DRIVE_PORT) as fake:
-        yield fake  # type: ignore[misc]
-
-
-@pytest.fixture(scope="session")
-def dropbox() -> Iterator[FakeDropbox]:
-    with serving(FakeDropbox(), FAKE_DROPBOX_PORT) as fake:
-        yield fake  # type: ignore[misc]
-
-
-@pytest.fixture(scope="session")
-def salesforce() -> Iterator[FakeSalesforce]:
-    with serving(FakeSalesforce(), FAKE_SALESFORCE_PORT) as fake:
-        yield fake  # type: ignore[misc]
+from tests.fakes.sources import FakeSource
 
 
 @pytest.fixture(scope="session")

@@ -194,6 +194,8 @@ def dashboard_site(dashboard_model: FakeOpenAI) -> Iterator[DashboardSite]:
     ingested = _brain(env, "ingest", str(CORPUS / "APPLE_2019_10K.pdf"), "--enterprise", "apple-dash")
     assert "ready" in ingested, ingested
     port = free_port()
+    # The sources' consent pages send the admin back to this address.
+    env["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{port}"
     try:
         with running_server([brain_executable(), "serve", "--port", str(port)], port, env) as base:
             site = DashboardSite(base, env, admin, viewer, outsider, flagged, "", dashboard_model)

@@ -6,13 +6,17 @@ from __future__ import annotations
 import json
 import re
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from standardwebhooks.webhooks import Webhook
 
-from tests.enterprise.dashboard.conftest import AXE, DESKTOP, PHONE, DashboardSite
+from tests.enterprise.dashboard.conftest import AXE, DESKTOP, PASSWORD, PHONE, Account, DashboardSite, _brain
+from tests.fakes.sources import FakeDrive
+from tests.webhook_receiver import webhook_receiver
 
 pytestmark = [pytest.mark.browser, pytest.mark.corpus]
 
@@ -523,4 +527,54 @@ def test_an_admin_makes_an_api_key_that_works_until_revoked(visitor: Any, dashbo
     row.get_by_role("button", name="Revoke the key ERP nightly upload").click()
     page.locator("#keys tbody tr", has_text="Revoked").wait_for()
     assert httpx.get(documents, headers={"Authorization": f"Bearer {key}"}).status_code == 401
+    assert admin.errors == []
+
+
+def test_an_admin_connects_a_drive_and_adds_a_webhook(
+    visitor: Any, dashboard_site: DashboardSite, drive: FakeDrive
+) -> None:
+    slug = f"drive-dash-{uuid.uuid4().hex[:6]}"
+    account = Account(f"admin@{slug}.example", "admin")
+    _brain(
+        dashboard_site.env, "enterprise", "create", slug, "--admin-email", account.email, "--admin-password", PASSWORD
+    )
+    drive.account = slug
+    drive.add("handbook.txt", b"New joiners get a laptop and a mentor in their first week.", account=slug)
+    drive.add("prices.csv", b"product,price\nBasic,10\nPro,25\n", account=slug)
+
+    admin = visitor()
+    page = admin.sign_in(account, "/admin")
+    page.locator("#connector-name").fill("Company Drive")
+    page.get_by_role("button", name="Connect").click()
+    # The browser goes to the source's consent page, which sends it back to the dashboard.
+    page.wait_for_url(re.compile(r".*/dashboard/admin\?connector=.*authorized=1"))
+    page.locator("body[data-ready]").wait_for()
+    page.get_by_text("Access granted: the first sync has started.").wait_for()
+    row = page.locator("#connectors tbody tr", has_text="Company Drive")
+    row.get_by_text("2 added").wait_for(timeout=60_000)  # the row follows the run until it ends
+    assert "Active" in row.inner_text()
+    assert "Google Drive" in row.inner_text()
+    admin.shoot("admin-connectors")
+
+    with webhook_receiver() as receiver:
+        page.locator("#webhook-url").fill(receiver.url)
+        page.get_by_role("button", name="Add webhook").click()
+        secret = page.locator("#new-webhook-secret").inner_text()
+        assert secret.startswith("whsec_")
+        hook = page.locator("#webhooks tbody tr", has_text=receiver.url)
+        hook.get_by_role("button", name=f"Send a test event to {receiver.url}").click()
+        ping = receiver.wait_for(1)[0]
+        assert Webhook(secret).verify(ping.body, ping.headers)["type"] == "ping"
+        hook.get_by_text("ping: delivered").wait_for(timeout=20_000)
+        admin.shoot("admin-webhooks")
+
+    page.once("dialog", lambda dialog: dialog.accept())  # remove the connector…
+    page.once("dialog", lambda dialog: dialog.dismiss())  # …and keep its documents
+    row.get_by_role("button", name="Remove Company Drive").click()
+    page.get_by_text("Company Drive removed (0 documents removed with it).").wait_for()
+    token = httpx.post(
+        f"{dashboard_site.base}/api/enterprise/auth/token", data={"username": account.email, "password": PASSWORD}
+    ).json()["access_token"]
+    kept = httpx.get(f"{dashboard_site.base}/api/enterprise/documents", headers={"Authorization": f"Bearer {token}"})
+    assert sorted(d["filename"] for d in kept.json()["items"]) == ["handbook.txt", "prices.csv"]
     assert admin.errors == []

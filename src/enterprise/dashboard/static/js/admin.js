@@ -1,7 +1,9 @@
-// Admin: usage against the quota, users (invite, role, disable), the audit log.
+// Admin: usage against the quota, users (invite, role, disable), API keys, connectors and
+// webhooks (integrations.js), the audit log.
 "use strict";
 
 import { ROLES, ROOT, apiJson, el, formatDate, formatNumber, showError, t } from "./core.js";
+import { showConnectors, showWebhooks, wireIntegrations } from "./integrations.js";
 
 const AUDIT_PAGE = 50;
 let auditShown = 0;
@@ -172,5 +174,6 @@ export async function show(user) {
   document.getElementById("invite-form").addEventListener("submit", invite);
   document.getElementById("key-form").addEventListener("submit", createKey);
   document.getElementById("audit-more").addEventListener("click", () => showAudit(true).catch(showError));
-  await Promise.all([showUsage(), showUsers(), showKeys(), showAudit()]);
+  wireIntegrations(() => showAudit());
+  await Promise.all([showUsage(), showUsers(), showKeys(), showConnectors(), showWebhooks(), showAudit()]);
 }
