@@ -183,3 +183,21 @@ def test_a_receiver_on_a_private_network_is_refused_unless_allowed() -> None:
     assert "private or local" in str(target_refusal("https://[::1]/x", allow_private_networks=False))
     assert "private or local" in str(target_refusal("https://10.1.2.3/x", allow_private_networks=False))
     assert "resolve" in str(target_refusal("https://no-such-host.invalid/x", allow_private_networks=False))
+
+
+def test_a_report_generated_event(enterprise_api: EnterpriseApi, receiver: Receiver) -> None:
+    api = enterprise_api
+    account = make_enterprise(api.settings, "webhook-report")
+    token = enterprise_token(api.client, api.prefix, account.admin_email)
+    hook = api.client.post(
+        api.url("/webhooks"), json={"url": receiver.url, "events": ["report.generated"]}, headers=bearer(token)
+    ).json()
+    report = api.client.post(api.url("/reports"), json={"days": 7, "language": "es"}, headers=bearer(token)).json()
+    delivered = receiver.wait_for(1, timeout=120)[0]
+    event = Webhook(hook["secret"]).verify(delivered.body, delivered.headers)
+    assert event["type"] == "report.generated"
+    assert event["data"]["report_id"] == report["id"]
+    assert event["data"]["language"] == "es"
+    assert event["data"]["pdf_bytes"] > 0
+    done = api.client.get(api.url(f"/reports/{report['id']}"), headers=bearer(token)).json()
+    assert done["status"] == "done"

@@ -64,6 +64,8 @@ class FakeSource:
         self.requests: list[tuple[float, str, str, int]] = []
         self.download_delay = 0.0
         self.lock = threading.RLock()
+        # Expire every access token once this many more requests have been answered (mid-sync).
+        self.expire_in_requests: int | None = None
 
     # ---- what tests do --------------------------------------------------------------------
 
@@ -150,6 +152,11 @@ class FakeSource:
                 return Response(
                     fault.body, status_code=fault.status, headers=fault.headers, media_type="application/json"
                 )
+            if self.expire_in_requests is not None:
+                self.expire_in_requests -= 1
+                if self.expire_in_requests < 0:
+                    self.expire_in_requests = None
+                    self.expire_tokens()
             token = request.headers.get("authorization", "").removeprefix("Bearer ")
             expiry = self.access_tokens.get(token)
             ok = expiry is not None and expiry > time.monotonic()

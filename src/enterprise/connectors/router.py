@@ -77,24 +77,24 @@ def create_connector(
 def oauth_callback(
     session: DbSession,
     runtime: Runtime,
+    ip: ClientIp,
     state: Annotated[str, Query(max_length=200)] = "",
     code: Annotated[str | None, Query(max_length=4000)] = None,
     error: Annotated[str | None, Query(max_length=200)] = None,
 ) -> RedirectResponse:
     """Where the source sends the admin back after consent (no bearer token: the state is the proof)."""
     try:
-        connector = service.complete_authorization(session, state, code, error, runtime.settings)
+        consent = service.complete_authorization(session, state, code, error, runtime.settings)
     except service.ConsentRefusedError:
         session.commit()  # the state is spent and the reason kept on the connector
         raise
+    connector = consent.connector
+    actor = Actor.of(consent.admin, ip) if consent.admin is not None else Actor(connector.enterprise_id, None, None, ip)
     run, created = service.request_run(session, connector, RunTrigger.AUTHORIZED)
     session.commit()
     if created:
         runtime.sync_requested(run.id)
-    audit.record(
-        runtime.session_factory, Actor(connector.enterprise_id, None, None, None), Action.CONNECTOR_AUTHORIZED,
-        "connector", connector.id,
-    )  # fmt: skip
+    audit.record(runtime.session_factory, actor, Action.CONNECTOR_AUTHORIZED, "connector", connector.id)
     return RedirectResponse(f"{DASHBOARD_ADMIN}?connector={connector.id}&authorized=1", status_code=303)
 
 

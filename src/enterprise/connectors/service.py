@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from enterprise.auth.models import User
 from enterprise.connectors import oauth, repository, salesforce
 from enterprise.connectors.base import SourceError
 from enterprise.connectors.models import (
@@ -133,9 +134,16 @@ class ConsentRefusedError(InvalidInputError):
     """The consent's redirect cannot be used: unknown, used or expired state, or the source's error."""
 
 
+@dataclass(frozen=True)
+class Consent:
+    connector: Connector
+    # The admin who opened the consent page (the redirect itself carries no one).
+    admin: User | None
+
+
 def complete_authorization(
     session: Session, state: str, code: str | None, error: str | None, settings: Settings
-) -> Connector:
+) -> Consent:
     """The source sent the admin back: check the state, exchange the code with the verifier,
     keep the tokens, and make the connector active. The state works once."""
     if not state:
@@ -150,6 +158,7 @@ def complete_authorization(
         raise ConsentRefusedError("unknown or already used state: start the authorization again", field="query.state")
     connector = repository.connector(session, enterprise_id, consent.connector_id)
     verifier, uri, expires_at = consent.code_verifier, consent.redirect_uri, consent.expires_at
+    admin = session.get(User, consent.requested_by_id) if consent.requested_by_id else None
     session.delete(consent)
     session.flush()
     if expires_at < utc_now():
@@ -169,7 +178,7 @@ def complete_authorization(
     connector.account = {**(connector.account or {}), **account}
     connector.status = ConnectorStatus.ACTIVE
     connector.last_error = None
-    return connector
+    return Consent(connector, admin)
 
 
 # ---- changes ----------------------------------------------------------------------------------

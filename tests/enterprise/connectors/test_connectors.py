@@ -131,13 +131,14 @@ def test_expired_token_429_5xx_and_malformed_json(connector_api: EnterpriseApi, 
     drive.add("b.txt", b"Bravo notes arrive during an outage.", account=account)
     drive.add("c.txt", b"Charlie notes arrive during an outage.", account=account)
     refreshes = drive.refreshes
-    drive.expire_tokens()
+    drive.expire_in_requests = 2  # the token dies between the feed and the downloads
     drive.fail("/drive/v3/changes", 429, headers={"Retry-After": "1"})
     drive.fail("/drive/v3/files/", 503, times=3)
     recovered = sync(api, token, connector_id)
     assert recovered["status"] == "succeeded", recovered
     assert recovered["items_added"] == 2
     assert drive.refreshes == refreshes + 1  # refreshed on the 401, once
+    assert [hit[3] for hit in drive.requests if hit[3] == 401] != []
     feed = drive.hits("/drive/v3/changes")
     limited = next(i for i, hit in enumerate(feed) if hit[3] == 429)
     assert feed[limited + 1][0] - feed[limited][0] >= 0.95  # Retry-After honoured
@@ -428,3 +429,51 @@ def test_one_run_at_a_time(connector_api: EnterpriseApi, drive: FakeDrive, trigg
         assert again.id == first.id
     finally:
         runtime.engine.dispose()
+
+
+def test_drive_folders_subfolders_a_new_scope_and_the_sync_finished_event(
+    connector_api: EnterpriseApi, drive: FakeDrive
+) -> None:
+    from standardwebhooks.webhooks import Webhook
+
+    from tests.webhook_receiver import webhook_receiver
+
+    api = connector_api
+    token, _ = _admin(api, "drive-folders")
+    drive.account = account = f"acct-{uuid.uuid4().hex[:6]}"
+    finance = drive.add_folder("Finance", account=account)
+    quarterly = drive.add_folder("Quarterly", parent=finance, account=account)
+    legal = drive.add_folder("Legal", account=account)
+    drive.add("budget.csv", b"line,amount\nTravel,100\n", parents=[finance], account=account)
+    drive.add("q2.txt", b"Second quarter revenue rose.", parents=[quarterly], account=account)
+    drive.add("nda.txt", b"The NDA lasts three years.", parents=[legal], account=account)
+    drive.add("loose.txt", b"A file at the drive's root.", account=account)
+    with webhook_receiver() as receiver:
+        hook = api.client.post(
+            api.url("/webhooks"), json={"url": receiver.url, "events": ["sync.finished"]}, headers=bearer(token)
+        ).json()
+        connector_id = connect(api, token, "google_drive", drive, scope=[finance])
+        first = latest_run(api, token, connector_id)
+        assert (first["status"], first["items_added"]) == ("succeeded", 2), first
+        assert sorted(d["filename"] for d in documents_of(api, token)) == ["budget.csv", "q2.txt"]
+        event = Webhook(hook["secret"]).verify(receiver.wait_for(1)[0].body, receiver.wait_for(1)[0].headers)
+        assert event["type"] == "sync.finished"
+        assert event["data"]["connector_id"] == connector_id
+        assert (event["data"]["status"], event["data"]["items_added"]) == ("succeeded", 2)
+
+        # A file added later to a subfolder made after the first sync is found by the feed.
+        minutes = drive.add_folder("Minutes", parent=quarterly, account=account)
+        drive.add("board.txt", b"The board met in May.", parents=[minutes], account=account)
+        assert sync(api, token, connector_id)["items_added"] == 1
+
+        # A new scope: a full listing of it; what is no longer in scope leaves the library.
+        changed = api.client.patch(
+            api.url(f"/connectors/{connector_id}"), json={"scope": [legal]}, headers=bearer(token)
+        )
+        assert changed.status_code == 200
+        assert changed.json()["scope"] == [legal]
+        rescoped = sync(api, token, connector_id)
+        assert rescoped["full"] is True
+        assert (rescoped["items_added"], rescoped["items_removed"]) == (1, 3)
+        assert [d["filename"] for d in documents_of(api, token)] == ["nda.txt"]
+        assert len(receiver.wait_for(3)) == 3
