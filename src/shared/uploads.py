@@ -41,54 +41,62 @@ def safe_filename(raw: str | None) -> str:
     return name[:200]
 
 
+class _Spool:
+    """A temporary file in `directory` written block by block: hashed, sized and its first bytes
+    kept on the way; 413 once `max_bytes` is passed."""
+
+    HEAD_BYTES = 8192
+
+    def __init__(self, directory: Path, max_bytes: int) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=directory, suffix=".part")
+        self.path = Path(name)
+        self._out = os.fdopen(handle, "wb")
+        self._max_bytes = max_bytes
+        self._digest = hashlib.sha256()
+        self._size = 0
+        self._head = b""
+
+    def write(self, block: bytes) -> None:
+        self._size += len(block)
+        if self._size > self._max_bytes:
+            raise PayloadTooLargeError(
+                f"the file is larger than the limit of {self._max_bytes} bytes", limit_bytes=self._max_bytes
+            )
+        if len(self._head) < self.HEAD_BYTES:
+            self._head += block[: self.HEAD_BYTES - len(self._head)]
+        self._digest.update(block)
+        self._out.write(block)
+
+    def finish(self) -> SpooledFile:
+        self._out.close()
+        return SpooledFile(path=self.path, size_bytes=self._size, sha256=self._digest.hexdigest(), head=self._head)
+
+    def discard(self) -> None:
+        self._out.close()
+        self.path.unlink(missing_ok=True)
+
+
 def spool_blocks(blocks: Iterable[bytes], directory: Path, max_bytes: int) -> SpooledFile:
-    """Write `blocks` to a temporary file in `directory`, hashing as they pass; 413 once
-    `max_bytes` is passed (the partial file is removed)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    size = 0
-    head = b""
-    handle, name = tempfile.mkstemp(dir=directory, suffix=".part")
-    path = Path(name)
+    """Write `blocks` to a temporary file in `directory`; 413 once `max_bytes` is passed (the
+    partial file is removed)."""
+    spool = _Spool(directory, max_bytes)
     try:
-        with os.fdopen(handle, "wb") as out:
-            for block in blocks:
-                size += len(block)
-                if size > max_bytes:
-                    raise PayloadTooLargeError(
-                        f"the file is larger than the limit of {max_bytes} bytes", limit_bytes=max_bytes
-                    )
-                if len(head) < 8192:
-                    head += block[: 8192 - len(head)]
-                digest.update(block)
-                out.write(block)
+        for block in blocks:
+            spool.write(block)
     except BaseException:
-        path.unlink(missing_ok=True)
+        spool.discard()
         raise
-    return SpooledFile(path=path, size_bytes=size, sha256=digest.hexdigest(), head=head)
+    return spool.finish()
 
 
 async def spool_upload(upload: UploadFile, directory: Path, max_bytes: int) -> SpooledFile:
     """Copy the upload to a temporary file in `directory`; 413 as soon as `max_bytes` is passed."""
-    directory.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    size = 0
-    head = b""
-    handle, name = tempfile.mkstemp(dir=directory, suffix=".part")
-    path = Path(name)
+    spool = _Spool(directory, max_bytes)
     try:
-        with os.fdopen(handle, "wb") as out:
-            while block := await upload.read(BLOCK_SIZE):
-                size += len(block)
-                if size > max_bytes:
-                    raise PayloadTooLargeError(
-                        f"the file is larger than the limit of {max_bytes} bytes", limit_bytes=max_bytes
-                    )
-                if len(head) < 8192:
-                    head += block[: 8192 - len(head)]
-                digest.update(block)
-                out.write(block)
+        while block := await upload.read(BLOCK_SIZE):
+            spool.write(block)
     except BaseException:
-        path.unlink(missing_ok=True)
+        spool.discard()
         raise
-    return SpooledFile(path=path, size_bytes=size, sha256=digest.hexdigest(), head=head)
+    return spool.finish()

@@ -7,11 +7,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from enterprise.auth.models import User
+from enterprise.clock import utc_now
 from enterprise.connectors import oauth, repository, salesforce
 from enterprise.connectors.base import SourceError
 from enterprise.connectors.models import (
@@ -38,10 +39,6 @@ from shared.settings import Settings
 MAX_CONNECTORS = 20
 MAX_SCOPE_ENTRIES = 50
 CONSENT_LIFETIME = timedelta(minutes=15)
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _require_setup(kind: ConnectorKind, settings: Settings) -> None:

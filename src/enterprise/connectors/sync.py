@@ -9,13 +9,14 @@ import os
 import socket
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import PurePath
 from typing import Any
 
 import structlog
 from sqlalchemy.orm import Session
 
+from enterprise.clock import utc_now
 from enterprise.connectors import repository
 from enterprise.connectors.base import AuthorizationRevokedError, Change, RemoteFile, Source, SourceError
 from enterprise.connectors.models import (
@@ -71,10 +72,6 @@ class RunState:
     cursor: dict[str, Any]
     generation: int
     queued: list[uuid.UUID] = field(default_factory=list)
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def run_sync(runtime: EnterpriseRuntime, run_id: uuid.UUID, now: datetime | None = None) -> bool:

@@ -9,12 +9,13 @@ import socket
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import structlog
 from sqlalchemy.orm import Session, sessionmaker
 
 from enterprise.auth.models import User
+from enterprise.clock import utc_now
 from enterprise.reports import repository
 from enterprise.reports.content import Links, Period, gather, render_html, render_pdf
 from enterprise.reports.mail import Mail, send_report
@@ -33,10 +34,6 @@ LANGUAGES = ("en", "es")
 MAX_RECIPIENTS = 50
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
 Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)

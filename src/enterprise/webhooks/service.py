@@ -10,7 +10,7 @@ import time
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,6 +18,7 @@ import httpx
 import structlog
 from sqlalchemy.orm import Session, sessionmaker
 
+from enterprise.clock import utc_now
 from enterprise.database import bind_enterprise
 from enterprise.webhooks import repository
 from enterprise.webhooks.models import (
@@ -40,10 +41,6 @@ LONGEST_DELAY = timedelta(hours=12)
 LEASE = timedelta(minutes=2)
 USER_AGENT = "EnterpriseAIBrain-Webhooks/1"
 MAX_LOGGED_ERROR = 300
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,10 @@ import pytest
 from sqlalchemy import func, select
 
 from enterprise.auth.models import Role
+from enterprise.clock import utc_now
 from enterprise.connectors import service as connectors
 from enterprise.connectors.models import ConnectorItem, RunTrigger
+from enterprise.connectors.sync import STALE_AFTER, run_sync
 from enterprise.documents.models import Document
 from enterprise.runtime import EnterpriseRuntime
 from shared.database import session_scope
@@ -207,10 +209,8 @@ def test_a_worker_killed_mid_sync_is_resumed_without_loss_or_duplicates(
         stored_before = _items(runtime, connector_id)
         assert 5 <= stored_before < 17
         # Another worker, once the first has been silent long enough, takes the run over.
-        from enterprise.connectors.sync import run_sync, utc_now
-
         assert run_sync(runtime, run_id, now=utc_now()) is False  # the claim is still fresh
-        assert run_sync(runtime, run_id, now=utc_now() + connectors_stale()) is True
+        assert run_sync(runtime, run_id, now=utc_now() + STALE_AFTER * 2) is True
     finally:
         if worker.poll() is None:
             worker.kill()
@@ -227,12 +227,6 @@ def test_a_worker_killed_mid_sync_is_resumed_without_loss_or_duplicates(
         )
     assert count == 16
     runtime.engine.dispose()
-
-
-def connectors_stale() -> Any:
-    from enterprise.connectors.sync import STALE_AFTER
-
-    return STALE_AFTER + STALE_AFTER
 
 
 def _items(runtime: EnterpriseRuntime, connector_id: str) -> int:

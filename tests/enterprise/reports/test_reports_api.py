@@ -15,8 +15,8 @@ import pymupdf
 import pytest
 
 from enterprise.auth.models import Role
+from enterprise.clock import utc_now
 from enterprise.reports.models import ReportStatus
-from enterprise.reports.service import utc_now
 from tests.enterprise.conftest import EnterpriseApi
 from tests.factories import add_user, bearer, enterprise_token, make_enterprise
 from tests.smtp import Outbox
