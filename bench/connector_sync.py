@@ -188,7 +188,8 @@ def run(args: argparse.Namespace, port: int) -> None:
 
     print(f"files: {args.files}, workers: {args.workers}")
     print(
-        f"baseline, POST /documents one by one: uploaded in {uploaded:.1f} s, all searchable {upload_searchable:.1f} s, all ready {upload_ready:.1f} s"
+        f"baseline, POST /documents one by one: uploaded in {uploaded:.1f} s, "
+        f"all searchable {upload_searchable:.1f} s, all ready {upload_ready:.1f} s"
     )
     print(
         f"Drive connector: run {first_run['status']} ({first_run['items_added']} added) in {listed:.1f} s, "
