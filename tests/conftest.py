@@ -32,6 +32,10 @@ def _free_port() -> int:
 
 # Reports are mailed to a real SMTP server the `smtp_outbox` fixture runs on this port.
 TEST_SMTP_PORT = _free_port()
+# Originals go to a real S3-compatible server (moto's, tests/s3.py) on this port, as on a
+# deployment whose API and workers run on different machines.
+TEST_S3_PORT = _free_port()
+TEST_BUCKET = "brain-test"
 # The connectors' fake sources (tests/fakes/sources.py) run on these ports.
 FAKE_DRIVE_PORT, FAKE_DROPBOX_PORT, FAKE_SALESFORCE_PORT = _free_port(), _free_port(), _free_port()
 
@@ -45,6 +49,11 @@ os.environ.update(
         "VECTOR_STORE_PATH": str(TEST_ROOT / "chroma"),
         "JWT_SECRET_KEY": "test-secret-" + uuid.uuid4().hex,
         "SMTP_URL": f"smtp://127.0.0.1:{TEST_SMTP_PORT}",
+        "STORAGE_URL": f"s3://{TEST_BUCKET}/originals",
+        "S3_ENDPOINT_URL": f"http://127.0.0.1:{TEST_S3_PORT}",
+        "S3_REGION": "us-east-1",
+        "S3_ACCESS_KEY_ID": "test-access-key",
+        "S3_SECRET_ACCESS_KEY": "test-secret-key",
         # Connectors and webhooks keep credentials encrypted: a key made for this run.
         "SECRETS_KEY": Fernet.generate_key().decode(),
         "WEBHOOK_ALLOW_PRIVATE_NETWORKS": "true",
@@ -94,13 +103,15 @@ def test_database(request: pytest.FixtureRequest) -> Iterator[str | None]:
 
     from shared.migrations import PRODUCTS, upgrade
     from shared.settings import Settings
+    from tests.s3 import s3_server
 
     _admin_sql(f'CREATE DATABASE "{TEST_DATABASE}"')
     redis.Redis.from_url(TEST_REDIS_URL).flushdb()
     settings = Settings()
     for product in PRODUCTS:
         upgrade(settings, product)
-    yield TEST_DATABASE_URL
+    with s3_server(TEST_S3_PORT, TEST_BUCKET):
+        yield TEST_DATABASE_URL
     _admin_sql(f'DROP DATABASE IF EXISTS "{TEST_DATABASE}" WITH (FORCE)')
     shutil.rmtree(TEST_ROOT, ignore_errors=True)
 

@@ -124,3 +124,15 @@ def test_brain_reindex_facts_rereads_the_statements_without_parsing_again(tmp_pa
     row = next(line for line in reread.stdout.splitlines() if "NORTHWIND_2023_10K.pdf" in line and "│" in line)
     assert "ready" in row
     assert "22 facts" in row
+
+
+def test_several_server_processes_are_refused_on_the_embedded_defaults(tmp_path: Path) -> None:
+    # Empty is unset: the embedded SQLite, in-process jobs and embedded Chroma.
+    env = {"DATABASE_URL": "", "REDIS_URL": "", "CHROMA_URL": "", "DATA_DIR": str(tmp_path / "data")}
+    refused = run_cli("serve", "--workers", "3", "--port", "1", env=env)
+    assert refused.returncode == 1
+    message = " ".join(refused.stderr.split())
+    for setting in ("DATABASE_URL", "REDIS_URL", "CHROMA_URL"):
+        assert setting in message
+    assert "run one process" in message
+    assert not (tmp_path / "data" / "db").exists()  # refused before anything was made

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 
 from shared.errors import DomainError
-from shared.settings import get_settings
+from shared.settings import Settings, get_settings
 
 if TYPE_CHECKING:
     from cli.ingest import Outcome
@@ -106,9 +106,32 @@ def serve(
     import uvicorn
 
     settings = get_settings()
+    if workers > 1:
+        _refuse_unshared(settings, workers)
     if migrate_first if migrate_first is not None else settings.database_url is None:
         migrate(product="all", revision="head")
     uvicorn.run("chatbot.main:app", host=host, port=port, workers=workers, proxy_headers=True)
+
+
+def _refuse_unshared(settings: Settings, workers: int) -> None:
+    """Several server processes must share their database, job queue and vector store: the
+    embedded defaults (an SQLite file, a queue drained inside each process, an embedded Chroma
+    directory) are each safe for one process only."""
+    missing = [
+        name
+        for name, value in (
+            ("DATABASE_URL (PostgreSQL)", settings.database_url),
+            ("REDIS_URL (the job queue, consumed by `brain worker`)", settings.redis_url),
+            ("CHROMA_URL (a Chroma server)", settings.chroma_url),
+        )
+        if not value
+    ]
+    if missing:
+        _fail(
+            f"--workers {workers} needs services every process shares; set "
+            + ", ".join(missing)
+            + ". With the embedded defaults, run one process (--workers 1)."
+        )
 
 
 @app.command()

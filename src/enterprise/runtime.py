@@ -17,7 +17,7 @@ from enterprise.answers.vectors import DocumentVectorCache, collection_for, dele
 from enterprise.auth.service import TokenPolicy
 from enterprise.database import SCHEMA, enforce_tenant_setting
 from enterprise.documents.models import Document
-from enterprise.documents.storage import OriginalStore
+from enterprise.documents.storage import OriginalStore, original_store
 from enterprise.finance import repository as finance_repository
 from shared.database import create_db_engine, create_session_factory
 from shared.embeddings import Embedder, get_embedder
@@ -60,8 +60,9 @@ class EnterpriseRuntime:
             engine=engine,
             session_factory=session_factory,
             tokens=tokens,
-            store=OriginalStore(settings.data_dir / "originals"),
+            store=original_store(settings),
             login_throttle=LoginThrottle.from_settings(settings),
+            vector_cache=DocumentVectorCache(settings.dense_cache_vectors),
         )
 
     def vector_client(self) -> ClientAPI:

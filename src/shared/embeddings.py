@@ -183,8 +183,8 @@ class OpenAIEmbedder:
         self.name = OPENAI_PREFIX + model
         self._model = model
         self._client = OpenAI(
-            api_key=settings.openai_api_key or "not-needed",
-            base_url=settings.openai_base_url,
+            api_key=settings.embedding_api_key or settings.openai_api_key or "not-needed",
+            base_url=settings.embedding_base_url or settings.openai_base_url,
             timeout=settings.llm_timeout_seconds,
         )
         self.dimension = len(self.embed_query("dimension probe"))
@@ -205,7 +205,7 @@ _cache_lock = threading.Lock()
 
 def get_embedder(settings: Settings) -> Embedder:
     """The configured model, loaded once per process."""
-    key = (settings.embedding_model, _worker_threads(settings))
+    key = (f"{settings.embedding_model}@{settings.embedding_base_url or ''}", _worker_threads(settings))
     with _cache_lock:
         if key not in _cache:
             _cache[key] = _load(settings)

@@ -57,10 +57,24 @@ class Settings(BaseSettings):
     # Fernet key(s), comma-separated, newest first: encrypt stored credentials (`brain secrets-key`).
     secrets_key: str | None = None
     redis_url: str | None = None
+    # Where originals are kept: unset, DATA_DIR/originals on this machine; s3://bucket/prefix,
+    # any S3-compatible store (AWS, MinIO, R2…), which every API and worker process must share.
+    storage_url: str | None = None
+    s3_endpoint_url: str | None = None
+    s3_region: str | None = None
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: str | None = None
     vector_store_path: Path = Path("./enterprise_chroma_db")
     chroma_url: str | None = None
     embedding_model: str = "minilm-int8-onnx"
     embedding_threads: int = 0
+    # An OpenAI-compatible /embeddings server for EMBEDDING_MODEL=openai:<model> other than the
+    # LLM's (text-embeddings-inference, vLLM, Ollama…); unset, OPENAI_BASE_URL and OPENAI_API_KEY.
+    embedding_base_url: str | None = None
+    embedding_api_key: str | None = None
+    # Vectors each process keeps in memory for exact ranking within documents (least recently
+    # asked dropped first): vectors × dimensions × 4 bytes, 384 dimensions: 1.5 KB a vector.
+    dense_cache_vectors: int = Field(default=400_000, ge=0)
 
     # Enterprise product
     enterprise_enabled: bool = False

@@ -30,6 +30,7 @@ def enterprise_api() -> Iterator[EnterpriseApi]:
         enterprise_enabled=True,
         database_url=None,
         data_dir=TEST_ROOT / "sqlite-attack",
+        storage_url=None,
         vector_store_path=TEST_ROOT / "sqlite-attack-chroma",
     )
     for product in PRODUCTS:

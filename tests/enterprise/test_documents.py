@@ -294,8 +294,7 @@ def test_delete_removes_chunks_vectors_tables_and_original(
     runtime = EnterpriseRuntime.from_settings(enterprise_api.settings)
     collection = collection_for(runtime.vector_client(), runtime.embedder(), account.enterprise_id)
     assert len(collection.get(where={"document_id": document["id"]})["ids"]) == document["chunks"]
-    original = runtime.store.path_for(account.enterprise_id, document["sha256"])
-    assert original.exists()
+    assert runtime.store.exists(account.enterprise_id, document["sha256"])
     response = enterprise_api.client.delete(enterprise_api.url(f"/documents/{document['id']}"), headers=bearer(token))
     assert response.status_code == 204
     assert (
@@ -304,7 +303,7 @@ def test_delete_removes_chunks_vectors_tables_and_original(
     )
     assert search(enterprise_api, token, "aluminium can") == []
     assert collection.get(where={"document_id": document["id"]})["ids"] == []
-    assert not original.exists()
+    assert not runtime.store.exists(account.enterprise_id, document["sha256"])
     runtime.engine.dispose()
 
 

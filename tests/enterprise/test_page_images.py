@@ -9,7 +9,7 @@ from typing import Any
 import pymupdf
 import pytest
 
-from enterprise.documents.storage import OriginalStore
+from enterprise.documents.storage import original_store
 from tests.enterprise.conftest import EnterpriseApi, wait_for_document
 from tests.factories import bearer, enterprise_token, make_enterprise
 
@@ -79,7 +79,7 @@ def test_a_page_image_is_cached_revalidated_and_removed_with_its_original(enterp
         headers={**bearer(token), "If-None-Match": etag},
     )
     assert again.status_code == 304
-    store = OriginalStore(api.settings.data_dir / "originals")
+    store = original_store(api.settings)
     cached = store.derived_dir(account.enterprise_id, document["sha256"]) / "pages"
     assert [p.name for p in cached.iterdir()] == [etag.strip('"') + ".png"]
     beyond = _page(api, token, document["id"], 2)

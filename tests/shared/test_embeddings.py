@@ -125,3 +125,32 @@ def test_the_multilingual_model_matches_a_question_to_its_answer_across_language
     ]:
         scores = vectors @ np.array(embedder.embed_query(question))
         assert int(np.argmax(scores)) == expected, (question, scores)
+
+
+def test_an_external_embedding_server_apart_from_the_llm() -> None:
+    from tests.fakes.openai_server import running_fake_openai
+
+    with running_fake_openai() as embeddings, running_fake_openai() as llm:
+        settings = Settings(
+            embedding_model="openai:bge-m3",
+            embedding_base_url=f"{embeddings.url}/v1",
+            embedding_api_key="tei-key",
+            openai_base_url=f"{llm.url}/v1",
+            openai_api_key="llm-key",
+        )
+        embedder = get_embedder(settings)
+        vectors = embedder.embed_documents(["first passage", "second passage"])
+        assert len(vectors) == 2
+        assert len(vectors[0]) == embedder.dimension == 64
+        assert embedder.name == "openai:bge-m3"
+        sent = [r for r in embeddings.requests if r["path"].endswith("/embeddings")]
+        assert sent[-1]["body"]["model"] == "bge-m3"
+        assert sent[-1]["auth"] == "Bearer tei-key"
+        assert llm.requests == []  # the chat model's server saw nothing
+        # Its vectors are its own: a collection made with it refuses the packaged model.
+        client = get_chroma_client(Settings())
+        name = f"test_{uuid.uuid4().hex[:8]}"
+        assert model_collection(client, name, embedder).metadata["embedding_model"] == "openai:bge-m3"
+        with pytest.raises(EmbeddingModelMismatchError):
+            model_collection(client, name, get_embedder(Settings()))
+        client.delete_collection(name)

@@ -140,6 +140,10 @@ class DocumentVectorCache:
         self._held = 0
         self._lock = threading.Lock()
 
+    @property
+    def held_vectors(self) -> int:
+        return self._held
+
     def matrix(self, collection: Collection, enterprise_id: uuid.UUID, document_id: uuid.UUID, version: str) -> _Matrix:
         key = (document_id, f"{collection.name}:{version}")
         with self._lock:
@@ -150,7 +154,11 @@ class DocumentVectorCache:
         with self._lock:
             self._entries[key] = loaded
             self._held += len(loaded.chunk_ids)
-            while self._held > self._max_vectors and len(self._entries) > 1:
+            # One document larger than the whole budget is still kept, alone, for its question;
+            # a budget of 0 keeps nothing.
+            while self._entries and (
+                self._held > self._max_vectors and (len(self._entries) > 1 or not self._max_vectors)
+            ):
                 _, evicted = self._entries.popitem(last=False)
                 self._held -= len(evicted.chunk_ids)
         return loaded

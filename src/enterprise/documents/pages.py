@@ -17,7 +17,7 @@ from typing import Any
 
 from enterprise.documents.models import Document
 from enterprise.documents.storage import OriginalStore
-from shared.errors import ConflictError, NotFoundError
+from shared.errors import NotFoundError
 
 ZOOM = 1.5  # 108 dpi: a printed figure stays legible on a laptop and the PNG stays near 200 KB
 MAX_HIGHLIGHTS = 5
@@ -38,10 +38,8 @@ def page_image(store: OriginalStore, document: Document, page: int, highlights: 
     cached = store.derived_dir(document.enterprise_id, document.sha256) / "pages" / f"{key}.png"
     if cached.is_file():
         return cached.read_bytes(), key
-    original = store.path_for(document.enterprise_id, document.sha256)
-    if not original.is_file():
-        raise ConflictError("the original file of this document is missing from storage; upload it again")
-    png = _render(original, document, page, wanted)
+    with store.local_copy(document.enterprise_id, document.sha256) as original:
+        png = _render(original, document, page, wanted)
     _write_atomically(cached, png)
     return png, key
 

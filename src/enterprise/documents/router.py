@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import uuid
 from typing import Annotated, Any
+from urllib.parse import quote
 
 import structlog
 from fastapi import APIRouter, Path, Query, Request, Response, status
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, StreamingResponse
 from pydantic import ValidationError
 
 from enterprise.audit import service as audit
@@ -150,10 +151,20 @@ def delete_document(
 
 
 @router.get("/documents/{document_id}/file", response_class=FileResponse)
-def download_original(document_id: uuid.UUID, user: CurrentUser, session: DbSession, runtime: Runtime) -> FileResponse:
+def download_original(document_id: uuid.UUID, user: CurrentUser, session: DbSession, runtime: Runtime) -> Response:
     document = service.get_document(session, user, document_id)
-    path = runtime.store.path_for(document.enterprise_id, document.sha256)
-    return FileResponse(path, media_type=document.content_type, filename=document.filename)
+    local = runtime.store.local_file(document.enterprise_id, document.sha256)
+    if local is not None:
+        return FileResponse(local, media_type=document.content_type, filename=document.filename)
+    blocks = runtime.store.stream(document.enterprise_id, document.sha256)
+    headers = {"content-disposition": _attachment(document.filename), "content-length": str(document.size_bytes)}
+    return StreamingResponse(blocks, media_type=document.content_type, headers=headers)
+
+
+def _attachment(filename: str) -> str:
+    """Content-Disposition for a download, RFC 6266's encoded form when the name is not plain ASCII."""
+    quoted = quote(filename)
+    return f'attachment; filename="{filename}"' if quoted == filename else f"attachment; filename*=utf-8''{quoted}"
 
 
 PAGE_IMAGE_RESPONSES: dict[int | str, dict[str, object]] = {

@@ -15,7 +15,7 @@ from enterprise.auth.models import Enterprise, Role, User
 from enterprise.documents import repository
 from enterprise.documents.listeners import DocumentListeners
 from enterprise.documents.models import Document, DocumentSource, DocumentStatus, DocumentType, ExtractedTable
-from enterprise.documents.storage import OriginalStore
+from enterprise.documents.storage import OriginalMissingError, OriginalStore
 from shared.errors import ConflictError, PermissionDeniedError
 from shared.settings import Settings
 from shared.text_extraction import sniff_format
@@ -161,7 +161,7 @@ def prepare_reindex(session: Session, user: User, store: OriginalStore, document
     document = repository.document(session, user.enterprise_id, document_id)
     _require_owner_or_admin(user, document)
     if not store.exists(document.enterprise_id, document.sha256):
-        raise ConflictError("the original file of this document is missing from storage; upload it again")
+        raise OriginalMissingError()
     if document.status == DocumentStatus.PROCESSING:
         raise ConflictError("this document is being processed now; reindex it when it is ready or failed")
     document.status = DocumentStatus.QUEUED

@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import structlog
@@ -129,8 +130,15 @@ def _index(runtime: EnterpriseRuntime, document_id: uuid.UUID) -> bool:
         document.stages = {}
         document.searchable_at = document.ready_at = None
         _touch(document, 1, parse={"status": "running"})
-        path = runtime.store.path_for(document.enterprise_id, document.sha256)
+        enterprise_id, sha256 = document.enterprise_id, document.sha256
         file_format, filename = document.file_format, document.filename
+    with runtime.store.local_copy(enterprise_id, sha256) as path:
+        return _index_file(runtime, document_id, path, file_format, filename)
+
+
+def _index_file(
+    runtime: EnterpriseRuntime, document_id: uuid.UUID, path: Path, file_format: str, filename: str
+) -> bool:
     started = time.perf_counter()
     parsed = parse(path, file_format, filename)
     text_chunks = chunk_pages(parsed.pages, max_words=MAX_WORDS)
@@ -375,12 +383,13 @@ def _enrich(runtime: EnterpriseRuntime, document_id: uuid.UUID) -> None:
     with _document(runtime, document_id) as (_, document):
         if document.status != DocumentStatus.PROCESSING:
             return
-        path = runtime.store.path_for(document.enterprise_id, document.sha256)
+        enterprise_id, sha256 = document.enterprise_id, document.sha256
         more = (document.stages or {}).get("more_tables", {})
         is_pdf = document.file_format == "pdf"
     if is_pdf and more.get("status") == "queued":
         pages = [int(page) for page in more.get("page_numbers", [])]
-        _pdf_tables(runtime, document_id, path, pages, "more_tables", PRIMARY_TABLES, MORE_TABLES)
+        with runtime.store.local_copy(enterprise_id, sha256) as path:
+            _pdf_tables(runtime, document_id, path, pages, "more_tables", PRIMARY_TABLES, MORE_TABLES)
     _embed(runtime, document_id)
     with _document(runtime, document_id) as (session, document):
         document.status = DocumentStatus.READY

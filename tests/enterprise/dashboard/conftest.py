@@ -66,9 +66,9 @@ class DashboardSite:
 
 
 def _embedded_env(root: Path, model: FakeOpenAI) -> dict[str, str]:
-    """The environment of a fresh machine (none of the suite's PostgreSQL, Redis or Chroma settings)
+    """The environment of a fresh machine (none of the suite's PostgreSQL, Redis, Chroma or S3 settings)
     with a language model: the fake OpenAI-compatible server on 127.0.0.1."""
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CHROMA_URL"}}
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CHROMA_URL", "STORAGE_URL"}}
     env.update(
         {
             "OPENAI_BASE_URL": model.url,

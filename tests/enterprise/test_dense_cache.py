@@ -1,0 +1,54 @@
+"""The per-process cache of document vectors (exact ranking within documents) holds at most
+DENSE_CACHE_VECTORS vectors, dropping the least recently asked document first."""
+
+from __future__ import annotations
+
+import uuid
+
+import numpy as np
+
+from enterprise.answers.vectors import DocumentVectorCache, add_vectors, collection_for
+from enterprise.runtime import EnterpriseRuntime
+from shared.embeddings import get_embedder
+from shared.settings import Settings
+from shared.vectorstore import get_chroma_client
+
+
+def _collection_with(documents: int, chunks: int) -> tuple[object, uuid.UUID, list[uuid.UUID]]:
+    settings = Settings()
+    embedder = get_embedder(settings)
+    enterprise_id = uuid.uuid4()
+    collection = collection_for(get_chroma_client(settings), embedder, enterprise_id)
+    rng = np.random.default_rng(7)
+    ids = [uuid.uuid4() for _ in range(documents)]
+    for document_id in ids:
+        vectors = rng.normal(size=(chunks, embedder.dimension)).tolist()
+        metadata = {"document_id": str(document_id), "page": 1, "kind": "text", "text_key": "k"}
+        add_vectors(collection, enterprise_id, [uuid.uuid4() for _ in range(chunks)], vectors, [metadata] * chunks)
+    return collection, enterprise_id, ids
+
+
+def test_the_cache_keeps_within_its_budget_least_recent_out_first() -> None:
+    collection, enterprise_id, (first, second, third) = _collection_with(3, 10)
+    cache = DocumentVectorCache(max_vectors=25)
+    for document_id in (first, second):
+        assert len(cache.matrix(collection, enterprise_id, document_id, "v1").chunk_ids) == 10  # type: ignore[arg-type]
+    assert cache.held_vectors == 20
+    cache.matrix(collection, enterprise_id, first, "v1")  # type: ignore[arg-type]  # first is now the most recent
+    cache.matrix(collection, enterprise_id, third, "v1")  # type: ignore[arg-type]
+    assert cache.held_vectors == 20  # second went, the least recently asked
+    again = cache.matrix(collection, enterprise_id, first, "v1")  # type: ignore[arg-type]
+    assert cache.held_vectors == 20
+    assert np.allclose(np.linalg.norm(again.vectors, axis=1), 1.0)
+
+    nothing = DocumentVectorCache(max_vectors=0)
+    assert len(nothing.matrix(collection, enterprise_id, first, "v1").chunk_ids) == 10  # type: ignore[arg-type]
+    assert nothing.held_vectors == 0  # answered, kept nowhere
+
+
+def test_the_budget_comes_from_the_settings() -> None:
+    runtime = EnterpriseRuntime.from_settings(Settings(dense_cache_vectors=1234))
+    try:
+        assert runtime.vector_cache._max_vectors == 1234
+    finally:
+        runtime.engine.dispose()
