@@ -8,6 +8,7 @@ full), and the question's word pairs found side by side.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -94,12 +95,20 @@ def words(text: str) -> list[str]:
 
 def content_terms(text: str, language: str = "en") -> list[str]:
     """Stemmed words of `text` minus stop words, in order (repeats kept)."""
+    return list(_content_terms(text, language))
+
+
+# A question reads the same candidate passages and their sentences many times (ranking, then the
+# best sentence) and the next question on the same filing reads most of them again: each text's
+# terms are worked out once per process (half of a question's CPU went here, bench/question_profile.py).
+@functools.lru_cache(maxsize=16_384)
+def _content_terms(text: str, language: str) -> tuple[str, ...]:
     kept = [w for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
     with _stem_lock:  # PyStemmer objects are not thread-safe
         # In the question's language: "reservar" and "reservan" are one word to a Spanish
         # question, whichever language the text it is compared with is in.
         stems: list[str] = _stemmer(language).stemWords(kept)
-    return stems
+    return tuple(stems)
 
 
 def split_units(text: str) -> list[str]:
