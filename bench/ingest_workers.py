@@ -2,20 +2,21 @@
 on the multi-machine set-up: PostgreSQL, Redis, Chroma's own server, originals in an S3-compatible
 store (moto's server), each process with its own data directory (nothing shared on disk).
 
-    python bench/ingest_workers.py [--filings 4] [--threads 1]
+    python bench/ingest_workers.py [--filings 4]
 
 A new PostgreSQL database and Redis database 12 (both emptied first), `chroma run` and moto on
 loopback ports, one `brain serve` (API only: jobs go to Redis). For each worker count an enterprise
 of its own uploads the first `--filings` corpus annual reports through the API; the clock runs
-from the first upload to the last document searchable, then ready. Each worker runs `--threads`
-job threads; which worker ran each job is read from its log. Baseline in the same run: one worker.
+from the first upload to the last document searchable, then ready. Each worker runs one job
+thread; one worker's model uses every core, two workers' models half each
+(`EMBEDDING_THREADS`). Which process ran each document's stages is read from the document
+(`stages.parse.worker`, `stages.vectors.worker`). Baseline in the same run: one worker.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -69,7 +70,9 @@ def _documents(base: str, token: str) -> list[dict[str, Any]]:
     return list(answer.json()["items"])
 
 
-def _run(base: str, env: dict[str, str], work: Path, workers: int, threads: int, filings: list[Path]) -> dict[str, Any]:
+def _run(
+    base: str, env: dict[str, str], work: Path, workers: int, embedding_threads: int, filings: list[Path]
+) -> dict[str, Any]:
     brain = str(Path(sys.executable).parent / "brain")
     slug = f"workers-{workers}-{uuid.uuid4().hex[:4]}"
     email = f"admin@{slug}.example"
@@ -85,11 +88,10 @@ def _run(base: str, env: dict[str, str], work: Path, workers: int, threads: int,
     logs = [work / f"worker-{workers}-{n}.log" for n in range(workers)]
     processes = []
     for n, log in enumerate(logs):
-        own = {**env, "DATA_DIR": str(work / f"worker-{workers}-{n}")}  # a machine of its own
+        # A machine of its own: its own data directory, its share of the cores for the model.
+        own = {**env, "DATA_DIR": str(work / f"worker-{workers}-{n}"), "EMBEDDING_THREADS": str(embedding_threads)}
         with log.open("w") as out:
-            processes.append(
-                subprocess.Popen([brain, "worker", "--workers", str(threads)], env=own, stdout=out, stderr=out)
-            )
+            processes.append(subprocess.Popen([brain, "worker", "--workers", "1"], env=own, stdout=out, stderr=out))
     try:
         started = time.perf_counter()
         for path in filings:
@@ -116,7 +118,13 @@ def _run(base: str, env: dict[str, str], work: Path, workers: int, threads: int,
             process.terminate()
         for process in processes:
             process.wait(timeout=60)
-    jobs = [len(re.findall(r"Executing enterprise\.ingestion\.tasks\.\w+", log.read_text())) for log in logs]
+    # Each stage names the worker process that ran it (host:pid).
+    workers_seen: dict[str, int] = {}
+    for document in documents:
+        for stage in ("parse", "vectors"):
+            worker = str((document["stages"].get(stage) or {}).get("worker", "?"))
+            workers_seen[worker] = workers_seen.get(worker, 0) + 1
+    jobs = sorted(workers_seen.values(), reverse=True)
     pages = sum(d["pages"] for d in documents)
     chunks = sum(d["chunks"] for d in documents)
     failed = [d["filename"] for d in documents if d["status"] != "ready"]
@@ -133,7 +141,6 @@ def _run(base: str, env: dict[str, str], work: Path, workers: int, threads: int,
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--filings", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
     import redis
 
@@ -190,7 +197,9 @@ def main() -> None:
             base = f"http://127.0.0.1:{api_port}"
             try:
                 _wait(f"{base}/health")
-                results = {n: _run(base, env, work, n, args.threads, filings) for n in (1, 2)}
+                cores = os.cpu_count() or 2
+                # One worker with every core for its model, then two sharing them.
+                results = {n: _run(base, env, work, n, max(1, cores // n), filings) for n in (1, 2)}
             finally:
                 api.terminate()
                 api.wait(timeout=30)
@@ -203,8 +212,8 @@ def main() -> None:
     print(f"{len(filings)} filings ({names}), {results[1]['pages']} pages, {results[1]['chunks']} chunks")
     for workers, result in results.items():
         print(
-            f"{workers} worker(s) × {args.threads} thread(s): all searchable {result['searchable']:.0f} s, "
-            f"all ready {result['ready']:.0f} s; jobs per worker {result['jobs']}; failed {result['failed']}"
+            f"{workers} worker(s): all searchable {result['searchable']:.0f} s, all ready {result['ready']:.0f} s; "
+            f"stages per worker process {result['jobs']}; failed {result['failed']}"
         )
 
 

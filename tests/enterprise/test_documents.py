@@ -59,6 +59,9 @@ def test_text_file_becomes_searchable_and_its_original_is_kept(enterprise_api: E
     assert document["tags"] == ["board", "ops"]
     assert document["doc_type"] == "report"
     assert document["stages"]["vectors"]["status"] == "done"
+    # Each stage names the worker process (host:pid) that ran it.
+    assert document["stages"]["parse"]["worker"].rsplit(":", 1)[1].isdigit()
+    assert document["stages"]["vectors"]["worker"].rsplit(":", 1)[1].isdigit()
     hits = search(enterprise_api, token, "Lisbon bottling capacity")
     assert hits[0]["document_id"] == document["id"]
     assert hits[0]["page"] == 1

@@ -8,6 +8,8 @@ and a heartbeat, so a job whose worker died is seen and picked up again.
 
 from __future__ import annotations
 
+import os
+import socket
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -43,6 +45,8 @@ from shared.text_extraction import UnreadableDocumentError, chunk_pages
 
 log = structlog.get_logger(__name__)
 EMBED_BATCH = 64
+# Which process did each stage: with workers on several machines, where to look when one fails.
+WORKER = f"{socket.gethostname()}:{os.getpid()}"
 # Progress (percent) at which each step ends.
 PARSED, PRIMARY_TABLES, MORE_TABLES, VECTORS = 15, 40, 55, 100
 
@@ -129,7 +133,7 @@ def _index(runtime: EnterpriseRuntime, document_id: uuid.UUID) -> bool:
         document.attempts += 1
         document.stages = {}
         document.searchable_at = document.ready_at = None
-        _touch(document, 1, parse={"status": "running"})
+        _touch(document, 1, parse={"status": "running", "worker": WORKER})
         enterprise_id, sha256 = document.enterprise_id, document.sha256
         file_format, filename = document.file_format, document.filename
     with runtime.store.local_copy(enterprise_id, sha256) as path:
@@ -408,7 +412,11 @@ def _embed(runtime: EnterpriseRuntime, document_id: uuid.UUID) -> None:
             (c.id, c.text, {"document_id": str(c.document_id), "page": c.page, "kind": c.kind.value})
             for c in repository.chunks_of(session, enterprise_id, document.id)
         ]
-        _touch(document, MORE_TABLES, vectors={"status": "running", "chunks": len(chunks), "chunks_done": 0})
+        _touch(
+            document,
+            MORE_TABLES,
+            vectors={"status": "running", "chunks": len(chunks), "chunks_done": 0, "worker": WORKER},
+        )
     embedder = runtime.embedder()
     collection = collection_for(runtime.vector_client(), embedder, enterprise_id)
     # A re-indexed document: unchanged texts keep their vectors, the old ids go.
