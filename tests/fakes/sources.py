@@ -383,6 +383,8 @@ class FakeDropbox(FakeSource):
         self.files: dict[str, dict[str, Any]] = {}  # id → entry + content
         self.log: list[tuple[str, dict[str, Any]]] = []  # (path_lower, entry) in order
         self.ids = itertools.count(1)
+        # Cursors of an older epoch are refused with 409 `reset`, as Dropbox does after it resets.
+        self.epoch = 0
 
     def expired_answer(self) -> Response:
         return JSONResponse(
@@ -451,7 +453,9 @@ class FakeDropbox(FakeSource):
         root = str(body.get("path", "")).lower()
         with self.lock:
             entries = [self._entry(f) for f in self.files.values() if self._under(f["path_lower"], root)]
-            cursor = base64.b64encode(json.dumps({"path": root, "seq": len(self.log)}).encode()).decode()
+            cursor = base64.b64encode(
+                json.dumps({"path": root, "seq": len(self.log), "epoch": self.epoch}).encode()
+            ).decode()
         return JSONResponse({"entries": entries, "cursor": cursor, "has_more": False})
 
     async def list_continue(self, request: Request) -> Response:
@@ -460,11 +464,15 @@ class FakeDropbox(FakeSource):
         body = await request.json()
         try:
             position = json.loads(base64.b64decode(body["cursor"]))
+            if position.get("epoch") != self.epoch:
+                raise ValueError("a cursor from before the reset")
         except (ValueError, KeyError):
             return JSONResponse({"error_summary": "reset/..", "error": {".tag": "reset"}}, status_code=409)
         with self.lock:
             entries = [e for p, e in self.log[position["seq"] :] if self._under(p, position["path"])]
-            cursor = base64.b64encode(json.dumps({"path": position["path"], "seq": len(self.log)}).encode()).decode()
+            cursor = base64.b64encode(
+                json.dumps({"path": position["path"], "seq": len(self.log), "epoch": self.epoch}).encode()
+            ).decode()
         return JSONResponse({"entries": entries, "cursor": cursor, "has_more": False})
 
     async def download(self, request: Request) -> Response:

@@ -18,6 +18,19 @@ class SourceError(Exception):
     next one resumes from the last stored cursor."""
 
 
+class SourceAnswerError(SourceError):
+    """The source refused a request with a 4xx other than an expired token: its status and body."""
+
+    def __init__(self, message: str, status: int, body: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.body = body
+
+
+class CursorResetError(SourceError):
+    """The source no longer knows the stored cursor: the connector must list everything again."""
+
+
 class AuthorizationRevokedError(SourceError):
     """The source refuses the stored credentials and they cannot be refreshed: an admin must
     authorize the connector again."""

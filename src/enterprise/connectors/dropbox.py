@@ -13,7 +13,14 @@ from urllib.parse import quote
 
 import httpx
 
-from enterprise.connectors.base import Change, ChangePage, OAuthEndpoints, RemoteFile
+from enterprise.connectors.base import (
+    Change,
+    ChangePage,
+    CursorResetError,
+    OAuthEndpoints,
+    RemoteFile,
+    SourceAnswerError,
+)
 from enterprise.connectors.http import SourceSession
 from enterprise.connectors.models import ConnectorKind
 from enterprise.connectors.transfer import save_stream
@@ -67,9 +74,7 @@ class Dropbox:
         turn = int(cursor.get("turn", 0)) % len(paths)
         path, entry = paths[turn], state[paths[turn]]
         if entry.get("cursor"):
-            page = self._session.json(
-                "POST", f"{self._api}/files/list_folder/continue", json={"cursor": entry["cursor"]}
-            )
+            page = self._continue(str(entry["cursor"]))
         else:
             body = {"path": path, "recursive": True, "include_deleted": False, "limit": PAGE_LIMIT}
             page = self._session.json("POST", f"{self._api}/files/list_folder", json=body)
@@ -81,6 +86,15 @@ class Dropbox:
         now_listed = all(s.get("listed") for s in state.values())
         next_cursor = {"paths": state, "turn": next_turn % len(paths)}
         return ChangePage(changes, next_cursor, done=done, full_listing_done=now_listed and not was_listed)
+
+    def _continue(self, cursor: str) -> Any:
+        try:
+            return self._session.json("POST", f"{self._api}/files/list_folder/continue", json={"cursor": cursor})
+        except SourceAnswerError as refused:
+            # 409 `reset`: Dropbox dropped the cursor (documented: list the folder again).
+            if refused.status == 409 and "reset" in refused.body:
+                raise CursorResetError("Dropbox reset this connector's cursor; everything is listed again") from refused
+            raise
 
     def _change(self, entry: dict[str, Any]) -> Change | None:
         tag = entry.get(".tag")

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import structlog
 
-from enterprise.connectors.base import AuthorizationRevokedError, SourceError
+from enterprise.connectors.base import AuthorizationRevokedError, SourceAnswerError, SourceError
 
 log = structlog.get_logger(__name__)
 # Refresh a token this long before the source says it expires.
@@ -155,7 +155,7 @@ class SourceSession:
             if attempt >= self._retry.attempts:
                 raise SourceError(f"the source answered {status} {attempt} times at {url}")
             return self._retry.wait(attempt)
-        raise SourceError(f"the source answered {status} at {url}: {response.text[:300]}")
+        raise SourceAnswerError(f"the source answered {status} at {url}: {response.text[:300]}", status, response.text)
 
     def _transport_wait(self, url: str, attempt: int, reason: str) -> float:
         if attempt >= self._retry.attempts:

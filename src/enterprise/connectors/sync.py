@@ -18,7 +18,14 @@ from sqlalchemy.orm import Session
 
 from enterprise.clock import utc_now
 from enterprise.connectors import repository
-from enterprise.connectors.base import AuthorizationRevokedError, Change, RemoteFile, Source, SourceError
+from enterprise.connectors.base import (
+    AuthorizationRevokedError,
+    Change,
+    CursorResetError,
+    RemoteFile,
+    Source,
+    SourceError,
+)
 from enterprise.connectors.models import (
     Connector,
     ConnectorItem,
@@ -135,7 +142,14 @@ def _open(runtime: EnterpriseRuntime, state: RunState) -> tuple[Source, Any]:
 
 def _pull(runtime: EnterpriseRuntime, state: RunState, source: Source) -> None:
     while True:
-        page = source.changes(state.cursor, state.scope)
+        try:
+            page = source.changes(state.cursor, state.scope)
+        except CursorResetError as reset:
+            if not state.cursor:
+                raise  # a full listing refused too: not a stale cursor
+            log.warning("connector.cursor_reset", run_id=str(state.run_id), reason=str(reset))
+            _restart_full_listing(runtime, state)
+            continue
         for change in page.changes:
             _apply(runtime, state, change, source)
         swept = _sweep(runtime, state) if page.full_listing_done else 0
@@ -152,6 +166,18 @@ def _pull(runtime: EnterpriseRuntime, state: RunState, source: Source) -> None:
         _queue(runtime, state)
         if page.done:
             return
+
+
+def _restart_full_listing(runtime: EnterpriseRuntime, state: RunState) -> None:
+    """The source forgot our cursor: list everything again in this run; its end removes what it
+    did not see (a new generation)."""
+    state.cursor = {}
+    state.generation += 1
+    with session_scope(runtime.session_factory) as session:
+        bind_enterprise(session, state.enterprise_id)
+        run = session.get(ConnectorRun, state.run_id)
+        if run is not None:
+            run.full = True
 
 
 def _apply(runtime: EnterpriseRuntime, state: RunState, change: Change, source: Source) -> None:

@@ -262,6 +262,18 @@ def test_dropbox_with_pkce_a_scoped_path_changes_and_deletions(
     assert dropbox.refreshes == refreshes + 1
     assert set(_by_name(documents_of(api, token))) == {"budget.csv"}
 
+    # Dropbox resets the cursor (and a file goes meanwhile, which no feed will ever report): the
+    # run lists the scope again and removes what it no longer finds.
+    dropbox.epoch += 1
+    dropbox.put(f"{root}/Finance/forecast.txt", b"The forecast for next year is flat.")
+    dropbox.delete(f"{root}/Finance/budget.csv")
+    dropbox.log = [entry for entry in dropbox.log if not entry[0].endswith("/finance/budget.csv")]
+    relisted = sync(api, token, connector_id)
+    assert relisted["status"] == "succeeded", relisted
+    assert relisted["full"] is True
+    assert (relisted["items_added"], relisted["items_removed"]) == (1, 1)
+    assert set(_by_name(documents_of(api, token))) == {"forecast.txt"}
+
 
 def test_salesforce_files_by_library_with_versions_and_deletions(
     connector_api: EnterpriseApi, salesforce: FakeSalesforce
