@@ -22,8 +22,9 @@ def create_huey(settings: Settings, name: str) -> Huey:
 class InProcessWorkers:
     """Huey's consumer run on threads of this process, for the embedded default."""
 
-    def __init__(self, huey: Huey, workers: int = 1) -> None:
-        self._consumer = Consumer(huey, workers=workers, worker_type="thread", periodic=True)
+    def __init__(self, huey: Huey, workers: int = 1, periodic: bool = True) -> None:
+        """`periodic`: also run the minute ticks (scheduled reports and syncs, retries, refreshes)."""
+        self._consumer = Consumer(huey, workers=workers, worker_type="thread", periodic=periodic)
         # Consumer.start() takes over SIGTERM and SIGINT, which belong to the host server here:
         # with them taken, uvicorn would never hear the signal to shut down.
         self._consumer._set_signal_handlers = lambda: None

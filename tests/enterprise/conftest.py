@@ -48,7 +48,9 @@ def job_worker() -> Iterator[None]:
     huey = register_jobs()
 
     huey.flush()
-    workers = InProcessWorkers(huey, workers=2)
+    # No minute ticks here: the tests that need one run it themselves, on a clock of their own,
+    # and a tick on the real clock would take their scheduled reports or runs from under them.
+    workers = InProcessWorkers(huey, workers=2, periodic=False)
     workers.start()
     yield
     workers.stop()
