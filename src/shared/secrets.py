@@ -17,6 +17,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from sqlalchemy import Text
 from sqlalchemy.types import TypeDecorator
 
+from shared.errors import ConflictError
 from shared.settings import Settings
 
 REDACTED = "[redacted]"
@@ -67,6 +68,14 @@ def secret_box() -> SecretBox:
     if _box is None:
         raise SecretsUnavailableError("storing a credential needs SECRETS_KEY (`brain secrets-key` makes one)")
     return _box
+
+
+def require_secrets(what: str) -> None:
+    """409 naming SECRETS_KEY when `what` (a feature that stores credentials) cannot keep them."""
+    try:
+        secret_box()
+    except SecretsUnavailableError as error:
+        raise ConflictError(f"{what} cannot keep credentials on this server: {error}") from error
 
 
 class EncryptedText(TypeDecorator[str]):

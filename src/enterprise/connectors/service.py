@@ -33,7 +33,7 @@ from enterprise.documents.listeners import DocumentListeners
 from enterprise.documents.models import Document, DocumentSource
 from enterprise.documents.storage import OriginalStore
 from shared.errors import ConflictError, InvalidInputError, NotFoundError
-from shared.secrets import SecretsUnavailableError, secret_box
+from shared.secrets import require_secrets
 from shared.settings import Settings
 
 MAX_CONNECTORS = 20
@@ -42,10 +42,7 @@ CONSENT_LIFETIME = timedelta(minutes=15)
 
 
 def _require_setup(kind: ConnectorKind, settings: Settings) -> None:
-    try:
-        secret_box()
-    except SecretsUnavailableError as error:
-        raise ConflictError(f"connectors cannot keep credentials on this server: {error}") from error
+    require_secrets("connectors")
     if not settings.public_base_url:
         raise ConflictError("connectors need PUBLIC_BASE_URL: the source sends the admin back to it after consent")
     oauth_endpoints(kind, settings)

@@ -31,7 +31,7 @@ from enterprise.webhooks.models import (
 from enterprise.webhooks.signing import new_secret, signed_headers
 from shared.database import session_scope
 from shared.errors import ConflictError, InvalidInputError
-from shared.secrets import SecretsUnavailableError, secret_box
+from shared.secrets import require_secrets
 from shared.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -113,13 +113,6 @@ def _check_url(url: str, settings: Settings) -> str:
     return url
 
 
-def _require_secrets() -> None:
-    try:
-        secret_box()
-    except SecretsUnavailableError as error:
-        raise ConflictError(f"webhooks cannot be kept on this server: {error}") from error
-
-
 def list_endpoints(session: Session, enterprise_id: uuid.UUID) -> Sequence[WebhookEndpoint]:
     return repository.endpoints(session, enterprise_id)
 
@@ -133,7 +126,7 @@ def create_endpoint(
     description: str,
     settings: Settings,
 ) -> WebhookEndpoint:
-    _require_secrets()
+    require_secrets("webhooks")
     if repository.count_endpoints(session, enterprise_id) >= MAX_ENDPOINTS:
         raise ConflictError(f"an enterprise may have at most {MAX_ENDPOINTS} webhook endpoints")
     endpoint = WebhookEndpoint(
@@ -172,7 +165,7 @@ def change_endpoint(
     if change.is_active is not None:
         endpoint.is_active = change.is_active
     if change.rotate_secret:
-        _require_secrets()
+        require_secrets("webhooks")
         endpoint.secret = new_secret()
     return endpoint
 
