@@ -101,6 +101,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--models", default="minilm-int8-onnx,minilm-torch")  # minilm-torch: extra .[torch]
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--max-tokens", default="256", help="passage word pieces read, e.g. 256,128")
     parser.add_argument("--cross-language", action="store_true", help="also Spanish/English across languages")
     parser.add_argument("--cross-language-only", action="store_true", help="only across languages (Apple 10-K)")
     args = parser.parse_args()
@@ -115,10 +116,12 @@ def main() -> None:
     print(f"corpus: {len(chunks)} filings, {total_chunks} chunks, parsed in {time.perf_counter() - started:.1f} s")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, threads={args.threads}")
 
-    for model in args.models.split(","):
+    runs = [(m, int(t)) for m in args.models.split(",") for t in args.max_tokens.split(",")]
+    for model, max_tokens in runs:
         load_started = time.perf_counter()
         try:
-            embedder = get_embedder(Settings(embedding_model=model, embedding_threads=args.threads))
+            settings = Settings(embedding_model=model, embedding_threads=args.threads, embedding_max_tokens=max_tokens)
+            embedder = get_embedder(settings)
         except EmbeddingModelUnavailableError as exc:
             print(f"{model}: not measured: {exc}")
             continue
@@ -141,7 +144,8 @@ def main() -> None:
         query_ms = (time.perf_counter() - query_started) * 1000 / len(questions)
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(
-            f"{model}: load {load_seconds:.1f} s; embed {total_chunks / embed_seconds:.1f} chunks/s "
+            f"{model} ({max_tokens} pieces): load {load_seconds:.1f} s; "
+            f"embed {total_chunks / embed_seconds:.1f} chunks/s "
             f"({embed_seconds:.0f} s); query embed+rank {query_ms:.1f} ms; "
             f"dense page hit@1 {hit1 / len(questions):.2f} hit@5 {hit5 / len(questions):.2f}; "
             f"peak RSS so far {peak_mb:.0f} MB"

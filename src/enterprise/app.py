@@ -15,6 +15,7 @@ from enterprise.analytics.router import router as analytics_router
 from enterprise.answers.router import router as answers_router
 from enterprise.audit.router import router as audit_router
 from enterprise.auth.router import router as auth_router
+from enterprise.concurrency import InFlightLimit
 from enterprise.connectors.router import router as connectors_router
 from enterprise.dashboard.router import create_dashboard_app
 from enterprise.documents.router import router as documents_router
@@ -92,6 +93,8 @@ def create_enterprise_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["GET", "POST", "PATCH", "DELETE"],
             allow_headers=["Authorization", "Content-Type"],
         )
+    # Outermost: a request waiting for its turn holds nothing yet.
+    api.add_middleware(InFlightLimit, limit=settings.database_pool_size + settings.database_max_overflow)
     routers = (
         auth_router,
         documents_router,

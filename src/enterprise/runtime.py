@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import lru_cache
 
+import structlog
 from chromadb.api import ClientAPI
 from langchain_core.language_models.chat_models import BaseChatModel
+from redis.exceptions import RedisError
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from enterprise.answers.answer_cache import AnswerCache
 from enterprise.answers.hybrid import DenseSearcher
 from enterprise.answers.vectors import DocumentVectorCache, collection_for, delete_document_vectors
 from enterprise.auth.service import TokenPolicy
@@ -28,6 +32,7 @@ from shared.security import TokenCodec
 from shared.settings import Settings, get_settings
 from shared.vectorstore import get_chroma_client
 
+log = structlog.get_logger(__name__)
 TOKEN_AUDIENCE = "enterprise"  # noqa: S105 (not a secret)
 
 
@@ -41,6 +46,7 @@ class EnterpriseRuntime:
     login_throttle: LoginThrottle
     lifespan_entries: int = field(default=0)
     vector_cache: DocumentVectorCache = field(default_factory=DocumentVectorCache)
+    answer_cache: AnswerCache = field(default_factory=AnswerCache)
     _chat_model: BaseChatModel | None = field(default=None, repr=False)
 
     @classmethod
@@ -63,6 +69,7 @@ class EnterpriseRuntime:
             store=original_store(settings),
             login_throttle=LoginThrottle.from_settings(settings),
             vector_cache=DocumentVectorCache(settings.dense_cache_vectors),
+            answer_cache=AnswerCache(settings.answer_cache_entries),
         )
 
     def vector_client(self) -> ClientAPI:
@@ -84,29 +91,39 @@ class EnterpriseRuntime:
         delete_document_vectors(collection, document.enterprise_id, document.id)
         finance_repository.delete_for_document(session, document.enterprise_id, document.id)
 
+    # A job's enqueueing is a nudge: its record (document, report, run, delivery) is committed
+    # first, and the minute ticks pick up any the queue never got (Redis down, or restarted without
+    # persistence). So a queue that cannot be reached does not fail the request that made the record.
     def document_queued(self, document_id: uuid.UUID) -> None:
         from enterprise.ingestion.tasks import enqueue_ingestion  # the job queue is built on first use
 
-        enqueue_ingestion(document_id)
+        _nudge("document", enqueue_ingestion, document_id)
 
     def report_requested(self, report_id: uuid.UUID) -> None:
         from enterprise.reports.tasks import enqueue_report  # the job queue is built on first use
 
-        enqueue_report(report_id)
+        _nudge("report", enqueue_report, report_id)
 
     def sync_requested(self, run_id: uuid.UUID) -> None:
         from enterprise.connectors.tasks import enqueue_sync  # the job queue is built on first use
 
-        enqueue_sync(run_id)
+        _nudge("connector_run", enqueue_sync, run_id)
 
     def webhooks_recorded(self) -> None:
         """Events were committed for webhook endpoints: have a worker send them now."""
         from enterprise.webhooks.tasks import enqueue_delivery  # the job queue is built on first use
 
-        enqueue_delivery()
+        _nudge("webhooks", enqueue_delivery)
 
     def dense_searcher(self) -> DenseSearcher:
         return DenseSearcher(self.vector_client(), self.embedder(), self.vector_cache)
+
+
+def _nudge(kind: str, enqueue: Callable[..., object], *args: uuid.UUID) -> None:
+    try:
+        enqueue(*args)
+    except (RedisError, OSError) as exc:
+        log.warning("job.enqueue_failed", kind=kind, ids=[str(a) for a in args], error=str(exc))
 
 
 @lru_cache(maxsize=1)

@@ -82,10 +82,22 @@ def is_sqlite(engine: Engine) -> bool:
 def create_db_engine(settings: Settings, schemas: Sequence[str], owner: bool = False) -> Engine:
     url = make_url(database_url(settings, owner))
     if url.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        return create_engine(
+            url,
+            pool_pre_ping=True,
+            pool_size=settings.database_pool_size,
+            max_overflow=settings.database_max_overflow,
+            pool_timeout=settings.database_pool_timeout,
+        )
     main_file = Path(url.database or settings.sqlite_dir / "main.db")
     main_file.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": 30},
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_max_overflow,
+        pool_timeout=settings.database_pool_timeout,
+    )
     schema_files = {schema: main_file.parent / f"{schema}.db" for schema in schemas}
 
     @event.listens_for(engine, "connect")

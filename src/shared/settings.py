@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     login_failure_window_minutes: int = 15
     jobs_in_process: bool | None = None
     job_workers: int = 1
+    # A document whose worker sent no heartbeat for this long is taken for lost and requeued.
+    ingestion_stale_seconds: int = Field(default=300, ge=10)
 
     # Storage
     database_url: str | None = None
@@ -59,6 +61,13 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     # Where originals are kept: unset, DATA_DIR/originals on this machine; s3://bucket/prefix,
     # any S3-compatible store (AWS, MinIO, R2…), which every API and worker process must share.
+    # Connections each process keeps open to its database, and how many more it may open at a
+    # peak (each opened and closed again: a new PostgreSQL backend each time, so kept few); the
+    # enterprise API admits as many requests at once as the two allow (the rest wait their turn).
+    # Replicas × (both) must stay within PostgreSQL's max_connections (100 by default).
+    database_pool_size: int = Field(default=20, ge=1, le=200)
+    database_max_overflow: int = Field(default=10, ge=0, le=200)
+    database_pool_timeout: float = Field(default=30.0, gt=0)  # seconds a session waits for a connection
     storage_url: str | None = None
     s3_endpoint_url: str | None = None
     s3_region: str | None = None
@@ -68,6 +77,9 @@ class Settings(BaseSettings):
     chroma_url: str | None = None
     embedding_model: str = "minilm-int8-onnx"
     embedding_threads: int = 0
+    # Word pieces of each passage the packaged MiniLM reads (queries are always read whole, up to
+    # 256). all-MiniLM-L6-v2 was trained on 128; reading 256 costs 2.2 times as much a chunk.
+    embedding_max_tokens: int = Field(default=256, ge=16, le=512)
     # An OpenAI-compatible /embeddings server for EMBEDDING_MODEL=openai:<model> other than the
     # LLM's (text-embeddings-inference, vLLM, Ollama…); unset, OPENAI_BASE_URL and OPENAI_API_KEY.
     embedding_base_url: str | None = None
@@ -75,6 +87,9 @@ class Settings(BaseSettings):
     # Vectors each process keeps in memory for exact ranking within documents (least recently
     # asked dropped first): vectors × dimensions × 4 bytes, 384 dimensions: 1.5 KB a vector.
     dense_cache_vectors: int = Field(default=400_000, ge=0)
+    # Answers each API process keeps for a question asked again while the enterprise's documents
+    # are unchanged (a few KB each); 0 keeps none.
+    answer_cache_entries: int = Field(default=2048, ge=0)
 
     # Enterprise product
     enterprise_enabled: bool = False

@@ -65,13 +65,19 @@ def test_an_upload_lives_in_the_bucket_and_another_machine_reads_it(
     assert downloaded.content == content
     assert downloaded.headers["content-disposition"] == 'attachment; filename="warehouse.txt"'
 
-    # A worker on another machine: its own (empty) data directory, the same bucket.
+    # A worker on another machine: its own (empty) data directory, the same bucket; it is handed
+    # the document queued again (as a re-index queues it).
     script = (
         "import hashlib, sys, uuid\n"
+        "from sqlalchemy import update\n"
+        "from enterprise.documents.models import Document, DocumentStatus\n"
         "from enterprise.ingestion.pipeline import index_document\n"
         "from enterprise.runtime import EnterpriseRuntime\n"
         "from shared.settings import Settings\n"
         "runtime = EnterpriseRuntime.from_settings(Settings(), owner=True)\n"
+        "with runtime.session_factory.begin() as session:\n"
+        "    queued = update(Document).where(Document.id == uuid.UUID(sys.argv[3]))\n"
+        "    session.execute(queued.values(status=DocumentStatus.QUEUED))\n"
         "with runtime.store.local_copy(uuid.UUID(sys.argv[1]), sys.argv[2]) as path:\n"
         "    print(hashlib.sha256(path.read_bytes()).hexdigest())\n"
         "print(index_document(runtime, uuid.UUID(sys.argv[3])))\n"

@@ -11,7 +11,7 @@ import uuid
 import numpy as np
 import pytest
 
-from shared.embeddings import ONNX_INT8_MODEL, TORCH_MODEL, OnnxMiniLMEmbedder, get_embedder
+from shared.embeddings import ONNX_INT8_MODEL, TORCH_MODEL, get_embedder
 from shared.settings import Settings
 from shared.vectorstore import EmbeddingModelMismatchError, get_chroma_client, model_collection
 
@@ -60,7 +60,7 @@ def test_the_pytorch_model_without_its_extra_says_which_extra_to_install() -> No
 
 def test_default_model_ranks_paraphrases_above_unrelated_text() -> None:
     embedder = get_embedder(Settings())
-    assert isinstance(embedder, OnnxMiniLMEmbedder)
+    assert embedder.name == ONNX_INT8_MODEL
     query = np.array(embedder.embed_query("How much cash was paid in dividends?"))
     docs = np.array(
         embedder.embed_documents(
@@ -154,3 +154,15 @@ def test_an_external_embedding_server_apart_from_the_llm() -> None:
         with pytest.raises(EmbeddingModelMismatchError):
             model_collection(client, name, get_embedder(Settings()))
         client.delete_collection(name)
+
+
+def test_passages_are_read_up_to_the_configured_word_pieces() -> None:
+    """EMBEDDING_MAX_TOKENS: what lies past the limit does not move a passage's vector; queries
+    are read whole."""
+    opening = "Revenue grew in every segment during the fiscal year, led by services and wearables sales "
+    one, two = opening + "in Europe and Japan.", opening + "despite a weaker dollar and supply constraints."
+    short = get_embedder(Settings(embedding_max_tokens=16))
+    whole = get_embedder(Settings())
+    assert np.allclose(*short.embed_documents([one, two]), atol=1e-6)
+    assert not np.allclose(*whole.embed_documents([one, two]), atol=1e-3)
+    assert np.allclose(short.embed_query(one), whole.embed_query(one), atol=1e-6)

@@ -78,11 +78,14 @@ def query_rows(session: Session, enterprise_id: uuid.UUID, since: datetime, unti
             QueryRecord.prompt_tokens,
             QueryRecord.completion_tokens,
             QueryRecord.feedback,
-        ).where(
+        )
+        .where(
             QueryRecord.enterprise_id == enterprise_id,
             QueryRecord.created_at >= since,
             QueryRecord.created_at < until,
         )
+        # In the order asked: of two wordings asked as often, the first asked names the question.
+        .order_by(QueryRecord.created_at, QueryRecord.id)
     ).all()
 
 

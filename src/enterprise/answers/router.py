@@ -5,7 +5,7 @@ import uuid
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from enterprise.answers import query_log, service
@@ -91,7 +91,7 @@ def _sse(event: str, data: object) -> str:
 
 @router.post("/query", response_model=QueryOut, responses=QUERY_RESPONSES)
 def ask(
-    body: QueryIn, request: Request, user: CurrentUser, session: DbSession, runtime: Runtime
+    body: QueryIn, request: Request, response: Response, user: CurrentUser, session: DbSession, runtime: Runtime
 ) -> QueryOut | StreamingResponse:
     """Answer a question from the enterprise's documents, with citations (document, page)."""
     model = runtime.chat_model()
@@ -102,7 +102,10 @@ def ask(
         return StreamingResponse(
             _events(runtime, model, user.enterprise_id, user.id, question), media_type="text/event-stream"
         )
-    return _out(service.ask(session, runtime, model, user, question))
+    answered = service.ask(session, runtime, model, user, question)
+    # Whether this process answered it again from its cache of unchanged answers.
+    response.headers["X-Answer-Cache"] = "hit" if answered.from_cache else "miss"
+    return _out(answered)
 
 
 def _events(

@@ -14,6 +14,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from sqlalchemy.orm import Session
 
 from enterprise.answers import query_log
+from enterprise.answers.answer_cache import AnswerKey, CachedAnswer, documents_digest
 from enterprise.answers.extractive import Citation, Draft, extractive_answer, snippet
 from enterprise.answers.glossary import Translation, english_terms, translations
 from enterprise.answers.hybrid import (
@@ -39,7 +40,7 @@ from enterprise.answers.routing import Route
 from enterprise.auth.models import User
 from enterprise.database import bind_enterprise
 from enterprise.documents.models import Document
-from enterprise.documents.repository import DocumentFilters
+from enterprise.documents.repository import DocumentFilters, searchable_versions
 from enterprise.finance import service as finance_service
 from enterprise.finance.answers import describe
 from enterprise.finance.metrics import Fact
@@ -67,6 +68,7 @@ class Answered:
     record: QueryRecord
     draft: Draft
     language: str
+    from_cache: bool = False
 
 
 @dataclass
@@ -338,17 +340,27 @@ def _answer(
 ) -> Iterator[StreamEvent]:
     """The one answer pipeline, plain or streamed: facts first, else the model on the cited pages,
     else the passages; `token` events only while a streamed model writes."""
+    started = time.perf_counter()
+    key = _cache_key(session, runtime, user, question, with_model=model is not None)
+    known = _from_cache(session, runtime, user, key, started)
+    if known is not None:
+        answered = _finish(session, user, question, known[0], known[1], known[2])
+        answered.from_cache = True
+        yield StreamEvent("answer", answered=answered)
+        return
     context = _prepare(session, runtime, user, question)
     if context.from_facts is not None:
-        yield StreamEvent(
-            "answer", answered=_finish(session, user, question, context, context.from_facts, AnswerMode.FACTS)
-        )
+        answered = _finish(session, user, question, context, context.from_facts, AnswerMode.FACTS)
+        _remember(runtime, key, answered, AnswerMode.FACTS)
+        yield StreamEvent("answer", answered=answered)
         return
     if model is not None and not streaming:
         query_log.check_quota(session, user.enterprise_id)  # a streamed answer is checked before it starts
     if model is None or not context.pages:
         mode = AnswerMode.FACTS if context.figures is not None else AnswerMode.EXTRACTIVE
-        yield StreamEvent("answer", answered=_finish(session, user, question, context, _extractive(context), mode))
+        answered = _finish(session, user, question, context, _extractive(context), mode)
+        _remember(runtime, key, answered, mode)
+        yield StreamEvent("answer", answered=answered)
         return
     messages = build_messages(_model_question(question, context), context.pages, context.language)
     reply = LLMReply("")
@@ -362,6 +374,32 @@ def _answer(
         yield StreamEvent("answer", answered=_fallback(session, user, question, context, reply, exc))
         return
     yield StreamEvent("answer", answered=_finish(session, user, question, context, draft, AnswerMode.LLM, reply))
+
+
+def _cache_key(
+    session: Session, runtime: EnterpriseRuntime, user: User, question: Question, with_model: bool
+) -> AnswerKey | None:
+    if not runtime.answer_cache.enabled:
+        return None
+    versions = searchable_versions(session, user.enterprise_id, question.filters, question.document_ids)
+    scope = (tuple(sorted(question.document_ids)) if question.document_ids is not None else None, question.filters)
+    return AnswerKey(user.enterprise_id, question.text, scope, question.top_k, with_model, documents_digest(versions))
+
+
+def _from_cache(
+    session: Session, runtime: EnterpriseRuntime, user: User, key: AnswerKey | None, started: float
+) -> tuple[_Context, Draft, AnswerMode] | None:
+    cached = runtime.answer_cache.get(key) if key is not None else None
+    draft = cached.draft(session, user.enterprise_id) if cached is not None else None
+    if cached is None or draft is None:
+        return None
+    return _Context(cached.language, [], started, ""), draft, cached.mode
+
+
+def _remember(runtime: EnterpriseRuntime, key: AnswerKey | None, answered: Answered, mode: AnswerMode) -> None:
+    """Answers a language model wrote are not kept: only those the documents alone determine."""
+    if key is not None:
+        runtime.answer_cache.put(key, CachedAnswer.of(answered.draft, mode, answered.language))
 
 
 def _fallback(

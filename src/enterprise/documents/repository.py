@@ -21,6 +21,9 @@ from enterprise.documents.models import (
     statement_index_words,
 )
 
+# A query of documents or of some of their columns.
+AnySelect = Select[*tuple[Any, ...]]
+
 
 @dataclass(frozen=True)
 class DocumentFilters:
@@ -78,30 +81,54 @@ def _filtered(query: Select[Document], filters: DocumentFilters) -> Select[Docum
     return query
 
 
+def _searchable(query: AnySelect, filters: DocumentFilters, document_ids: Sequence[uuid.UUID] | None) -> AnySelect:
+    query = _filtered(query, filters).where(Document.searchable_at.is_not(None), Document.chunk_count > 0)
+    if document_ids is not None:
+        query = query.where(Document.id.in_(list(document_ids)))
+    return query.order_by(Document.created_at, Document.id)
+
+
 def searchable_documents(
     session: Session, enterprise_id: uuid.UUID, filters: DocumentFilters, document_ids: Sequence[uuid.UUID] | None
 ) -> Sequence[Document]:
     """Documents with chunks in the full-text index, narrowed by `filters` and `document_ids`."""
     if document_ids is not None and not document_ids:
         return []
-    query = _filtered(scoped(Document, enterprise_id), filters)
-    query = query.where(Document.searchable_at.is_not(None), Document.chunk_count > 0)
-    if document_ids is not None:
-        query = query.where(Document.id.in_(list(document_ids)))
-    rows = session.scalars(query.order_by(Document.created_at, Document.id)).all()
+    query = _searchable(scoped(Document, enterprise_id), filters, document_ids)
+    rows: Sequence[Document] = session.scalars(query).all()
     if filters.tags:
         wanted = set(filters.tags)
         return [row for row in rows if wanted.issubset(row.tags or [])]
     return rows
 
 
+def searchable_versions(
+    session: Session, enterprise_id: uuid.UUID, filters: DocumentFilters, document_ids: Sequence[uuid.UUID] | None
+) -> list[tuple[uuid.UUID, datetime]]:
+    """(id, last change) of the documents `searchable_documents` returns, without loading them."""
+    if document_ids is not None and not document_ids:
+        return []
+    columns = select(Document.id, Document.updated_at, Document.tags).where(Document.enterprise_id == enterprise_id)
+    wanted = set(filters.tags)
+    return [
+        (document_id, changed)
+        for document_id, changed, tags in session.execute(_searchable(columns, filters, document_ids)).all()
+        if wanted.issubset(tags or [])
+    ]
+
+
 def documents_by_ids(session: Session, enterprise_id: uuid.UUID, ids: Sequence[uuid.UUID]) -> Sequence[Document]:
     return session.scalars(scoped(Document, enterprise_id).where(Document.id.in_(ids))).all()
 
 
-def stale_documents(session: Session, status: DocumentStatus, before: datetime) -> Sequence[Document]:
-    """Jobs left behind by a dead worker, across enterprises: only the job reaper reads this."""
-    return session.scalars(select(Document).where(Document.status == status, Document.heartbeat_at < before)).all()
+def unfinished_documents(session: Session) -> Sequence[Document]:
+    """Documents queued or being processed, across enterprises, oldest heartbeat first: only the
+    job reaper reads this."""
+    return session.scalars(
+        select(Document)
+        .where(Document.status.in_([DocumentStatus.QUEUED, DocumentStatus.PROCESSING]))
+        .order_by(Document.heartbeat_at)
+    ).all()
 
 
 def add_chunks(session: Session, rows: list[dict[str, Any]]) -> None:

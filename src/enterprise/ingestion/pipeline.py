@@ -56,10 +56,14 @@ class DocumentGoneError(Exception):
 
 
 @contextmanager
-def _document(runtime: EnterpriseRuntime, document_id: uuid.UUID) -> Iterator[tuple[Session, Document]]:
+def _document(
+    runtime: EnterpriseRuntime, document_id: uuid.UUID, claim: bool = False
+) -> Iterator[tuple[Session, Document]]:
+    """`claim`: the row locked until the block ends (PostgreSQL), so two workers handed the same
+    job cannot both take it; SQLite's one writer at a time needs no lock."""
     with session_scope(runtime.session_factory) as session:
         # Jobs carry only the id; the row itself names its enterprise for every write below.
-        document = session.get(Document, document_id)
+        document = session.get(Document, document_id, with_for_update=claim or None)
         if document is None:
             raise DocumentGoneError(str(document_id))
         yield session, document
@@ -126,8 +130,22 @@ def index_document(runtime: EnterpriseRuntime, document_id: uuid.UUID) -> bool:
     return False
 
 
+def waits_for_enrichment(document: Document) -> bool:
+    """Searchable, its enrichment job queued and not yet taken by a worker."""
+    stages = document.stages or {}
+    return (
+        document.status == DocumentStatus.PROCESSING
+        and stages.get("vectors", {}).get("status") == "queued"
+        and stages.get("more_tables", {}).get("status") != "running"
+    )
+
+
 def _index(runtime: EnterpriseRuntime, document_id: uuid.UUID) -> bool:
-    with _document(runtime, document_id) as (_, document):
+    with _document(runtime, document_id, claim=True) as (_, document):
+        if document.status != DocumentStatus.QUEUED:
+            # Another copy of this job (requeued after the queue lost track of it) took it first.
+            log.info("document.index_skipped", document_id=str(document_id), status=document.status.value)
+            return False
         document.status = DocumentStatus.PROCESSING
         document.error = None
         document.attempts += 1
@@ -384,12 +402,16 @@ def enrich_document(runtime: EnterpriseRuntime, document_id: uuid.UUID) -> None:
 
 
 def _enrich(runtime: EnterpriseRuntime, document_id: uuid.UUID) -> None:
-    with _document(runtime, document_id) as (_, document):
-        if document.status != DocumentStatus.PROCESSING:
+    with _document(runtime, document_id, claim=True) as (_, document):
+        if not waits_for_enrichment(document):
+            # Not searchable yet, finished, or taken by another copy of this job.
+            log.info("document.enrich_skipped", document_id=str(document_id), status=document.status.value)
             return
         enterprise_id, sha256 = document.enterprise_id, document.sha256
         more = (document.stages or {}).get("more_tables", {})
         is_pdf = document.file_format == "pdf"
+        # Taken: a copy of this job that comes later finds it so and leaves it.
+        _touch(document, vectors={"status": "started", "worker": WORKER})
     if is_pdf and more.get("status") == "queued":
         pages = [int(page) for page in more.get("page_numbers", [])]
         with runtime.store.local_copy(enterprise_id, sha256) as path:

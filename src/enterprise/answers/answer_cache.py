@@ -1,0 +1,134 @@
+"""Answers kept by this process for the same question asked again while nothing it read changed.
+
+Executives ask the same few questions (the dashboard's, the board meeting's): a repeated
+question is answered from here in a few milliseconds instead of the ~100 ms of CPU a search and
+ranking cost. An entry is valid only for the documents the question may draw on as they were:
+the key holds a digest of their ids and last changes, which a document becoming searchable,
+every stage of its ingestion, an edit, a re-reading of its statements and its deletion move; a
+document elsewhere in the enterprise (outside the question's filters, or not yet searchable)
+leaves it alone. Only answers that need no language model are kept: those are wholly determined
+by the documents.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from enterprise.answers.extractive import Citation, Draft
+from enterprise.answers.models import AnswerMode
+from enterprise.documents.models import Document
+
+
+@dataclass(frozen=True)
+class _CitedPage:
+    document_id: uuid.UUID
+    page: int
+    snippet: str
+    score: float
+
+
+@dataclass(frozen=True)
+class CachedAnswer:
+    """A draft without its ORM rows: the cited documents are read again in the asking session."""
+
+    answer: str
+    value: float | None
+    unit: str | None
+    cited: tuple[_CitedPage, ...]
+    found: bool
+    notes: tuple[str, ...]
+    facts: tuple[dict[str, object], ...]
+    mode: AnswerMode
+    language: str
+
+    @classmethod
+    def of(cls, draft: Draft, mode: AnswerMode, language: str) -> CachedAnswer:
+        return cls(
+            answer=draft.answer,
+            value=draft.value,
+            unit=draft.unit,
+            cited=tuple(_CitedPage(c.document.id, c.page, c.snippet, c.score) for c in draft.citations),
+            found=draft.found,
+            notes=tuple(draft.notes),
+            facts=tuple(copy.deepcopy(draft.facts)),
+            mode=mode,
+            language=language,
+        )
+
+    def draft(self, session: Session, enterprise_id: uuid.UUID) -> Draft | None:
+        """A fresh draft for this session; None when a cited document is gone (the key should
+        have changed with it, but a deletion may commit between the key's read and this one)."""
+        citations: list[Citation] = []
+        for cited in self.cited:
+            document = session.get(Document, cited.document_id)
+            if document is None or document.enterprise_id != enterprise_id:
+                return None
+            citations.append(Citation(document, cited.page, cited.snippet, cited.score))
+        return Draft(
+            answer=self.answer,
+            value=self.value,
+            unit=self.unit,
+            citations=citations,
+            found=self.found,
+            notes=list(self.notes),
+            facts=copy.deepcopy(list(self.facts)),
+        )
+
+
+@dataclass(frozen=True)
+class AnswerKey:
+    enterprise_id: uuid.UUID
+    question: str
+    scope: Hashable  # the document ids and filters asked for
+    top_k: int
+    with_model: bool
+    documents: str  # documents_digest of the documents the question may draw on
+
+
+def documents_digest(versions: Sequence[tuple[uuid.UUID, datetime]]) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for document_id, changed_at in versions:
+        digest.update(document_id.bytes)
+        digest.update(changed_at.isoformat().encode())
+    return digest.hexdigest()
+
+
+class AnswerCache:
+    """Least recently asked dropped first; `entries` 0 keeps nothing."""
+
+    def __init__(self, entries: int = 2048) -> None:
+        self._max_entries = entries
+        self._entries: OrderedDict[AnswerKey, CachedAnswer] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @property
+    def enabled(self) -> bool:
+        return self._max_entries > 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: AnswerKey) -> CachedAnswer | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: AnswerKey, answer: CachedAnswer) -> None:
+        if not self.enabled:
+            return
+        with self._lock:
+            self._entries[key] = answer
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._max_entries:
+                self._entries.popitem(last=False)
