@@ -27,7 +27,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+from bench.cluster import PG_ADMIN_URL, admin_sql, free_port  # noqa: E402
+
 TOPICS = [
     "travel",
     "expenses",
@@ -49,25 +50,6 @@ def _text(n: int) -> bytes:
         f"above {1000 + n * 7} euros need the approval of the {topic} lead within {n % 9 + 2} working days. "
         f"Reference code {uuid.uuid5(uuid.NAMESPACE_OID, str(n)).hex[:12]}."
     ).encode()
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _admin_sql(statement: str) -> None:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(
-        PG_ADMIN_URL.replace("postgresql://", "postgresql+psycopg2://", 1), isolation_level="AUTOCOMMIT"
-    )
-    with engine.connect() as connection:
-        connection.execute(text(statement))
-    engine.dispose()
 
 
 def _counts(api: Any, token: str) -> tuple[int, int]:
@@ -109,7 +91,7 @@ def main() -> None:
 
     database = f"brain_bench_sync_{uuid.uuid4().hex[:8]}"
     work = Path(tempfile.mkdtemp(prefix="brain-sync-bench-"))
-    port = _free_port()
+    port = free_port()
     os.environ.update(
         {
             "DATABASE_URL": PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + database,
@@ -128,11 +110,11 @@ def main() -> None:
     )
     for name in ("REDIS_URL", "CHROMA_URL"):
         os.environ.pop(name, None)
-    _admin_sql(f'CREATE DATABASE "{database}"')
+    admin_sql(f'CREATE DATABASE "{database}"')
     try:
         run(args, port)
     finally:
-        _admin_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        admin_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
 def run(args: argparse.Namespace, port: int) -> None:

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-import uvicorn
 
 from enterprise.app import create_standalone_app
 from tests.enterprise.conftest import EnterpriseApi, wait_for_document
 from tests.factories import bearer, enterprise_token, make_enterprise
-from tests.servers import free_port
+from tests.servers import app_on_thread, free_port
 
 pytestmark = pytest.mark.usefixtures("job_worker")
 CLIENTS = 24
@@ -26,21 +23,8 @@ def small_pool_server(enterprise_api: EnterpriseApi) -> Iterator[str]:
     settings = enterprise_api.settings.model_copy(
         update={"database_pool_size": 2, "database_max_overflow": 0, "database_pool_timeout": 1.0}
     )
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_standalone_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "the API did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
+    with app_on_thread(create_standalone_app(settings), free_port()) as url:
+        yield url
 
 
 def test_more_clients_than_connections_all_get_answers(enterprise_api: EnterpriseApi, small_pool_server: str) -> None:

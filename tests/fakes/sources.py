@@ -25,11 +25,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
+
+from tests.servers import app_on_thread
 
 
 @dataclass
@@ -636,17 +637,6 @@ class FakeSalesforce(FakeSource):
 @contextmanager
 def serving(source: FakeSource, port: int) -> Iterator[FakeSource]:
     """The fake on 127.0.0.1:`port` until the block ends."""
-    source.url = f"http://127.0.0.1:{port}"
-    config = uvicorn.Config(source.app(), host="127.0.0.1", port=port, log_level="warning", lifespan="off")  # type: ignore[attr-defined]
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "the fake source did not start"
-        time.sleep(0.02)
-    try:
+    with app_on_thread(source.app(), port, lifespan="off", start_seconds=10) as url:  # type: ignore[attr-defined]
+        source.url = url
         yield source
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
