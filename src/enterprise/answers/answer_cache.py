@@ -114,9 +114,6 @@ class AnswerCache:
     def enabled(self) -> bool:
         return self._max_entries > 0
 
-    def __len__(self) -> int:
-        return len(self._entries)
-
     def get(self, key: AnswerKey) -> CachedAnswer | None:
         with self._lock:
             found = self._entries.get(key)

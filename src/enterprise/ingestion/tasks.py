@@ -46,7 +46,6 @@ class Rescue:
 
     indexed: list[uuid.UUID] = field(default_factory=list)
     enriched: list[uuid.UUID] = field(default_factory=list)
-    failed: list[uuid.UUID] = field(default_factory=list)
 
     @property
     def requeued(self) -> list[uuid.UUID]:
@@ -107,7 +106,6 @@ def plan_rescue(runtime: EnterpriseRuntime, now: datetime, queued: set[uuid.UUID
             if document.attempts >= MAX_ATTEMPTS:
                 document.status = DocumentStatus.FAILED
                 document.error = f"processing stopped {document.attempts} times (worker lost); use reindex to try again"
-                rescue.failed.append(document.id)
                 continue
             document.status = DocumentStatus.QUEUED
             document.heartbeat_at = now
