@@ -75,6 +75,28 @@ def test_text_file_becomes_searchable_and_its_original_is_kept(enterprise_api: E
     assert listing["total"] == 1
 
 
+def test_a_pdf_whose_bullets_read_as_nul_is_ingested(enterprise_api: EnterpriseApi, token: str) -> None:
+    """A bullet drawn from a private-use glyph (the Symbol font's) comes out of the PDF as NUL,
+    which PostgreSQL refuses in text: the document is read without it, not failed."""
+    import pymupdf
+
+    with pymupdf.open() as pdf:
+        pdf.new_page().insert_htmlbox(
+            pymupdf.Rect(36, 36, 560, 760),
+            "<p>Risk factors</p><p>\uf0b7 the duration and severity of the Lisbon drought</p>"
+            "<p>\uf0b7 the price of aluminium cans</p>",
+        )
+        content = pdf.tobytes()
+    assert "\x00" in pymupdf.open(stream=content)[0].get_text()  # the file is what the test says
+    response = upload(enterprise_api, token, "risks.pdf", content)
+    assert response.status_code == 202, response.text
+    document = wait_for_document(enterprise_api, token, response.json()["id"])
+    assert document["status"] == "ready", document["error"]
+    hits = search(enterprise_api, token, "Lisbon drought")
+    assert hits[0]["document_id"] == document["id"]
+    assert "\x00" not in hits[0]["snippet"]
+
+
 def test_docx_contract_keeps_headings_and_table(enterprise_api: EnterpriseApi, token: str) -> None:
     document = ingest(enterprise_api, token, "supply_agreement.docx")
     assert document["status"] == "ready", document["error"]

@@ -73,7 +73,9 @@ def parse_pdf(path: Path) -> ParsedDocument:
         blank = 0
         for index in range(document.page_count):
             try:
-                text = document[index].get_text("text")
+                # A glyph mapped to no character comes out as NUL (a bullet, in some filings):
+                # not text, and PostgreSQL refuses it.
+                text = document[index].get_text("text").replace("\x00", " ")
             except Exception as exc:
                 raise UnreadableDocumentError(f"page {index + 1} of the PDF cannot be read ({exc})") from exc
             if len(text.strip()) < 5:

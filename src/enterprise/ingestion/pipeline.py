@@ -14,6 +14,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -325,6 +326,19 @@ def _chunk_row(
     }
 
 
+def _without_nul(grid: GridTable) -> GridTable:
+    """The table with no NUL in its words (a glyph of no character): PostgreSQL refuses it."""
+    cells = [grid.title, *grid.header, *(cell for row in grid.rows for cell in row)]
+    if not any("\x00" in cell for cell in cells):
+        return grid
+    return replace(
+        grid,
+        title=grid.title.replace("\x00", " "),
+        header=[cell.replace("\x00", " ") for cell in grid.header],
+        rows=[[cell.replace("\x00", " ") for cell in row] for row in grid.rows],
+    )
+
+
 def _store_tables(
     session: Session,
     document: Document,
@@ -334,7 +348,7 @@ def _store_tables(
 ) -> None:
     rows: list[dict[str, Any]] = []
     ordinal = first_ordinal
-    for grid in tables:
+    for grid in map(_without_nul, tables):
         table = ExtractedTable(
             enterprise_id=document.enterprise_id,
             document_id=document.id,
