@@ -70,6 +70,25 @@ def test_line_items_are_found_on_their_statement_page(apple_10k) -> None:  # typ
         )
 
 
+def test_search_by_meaning_finds_a_passage_in_other_words(apple_10k) -> None:  # type: ignore[no-untyped-def]
+    """Asked about "lawsuits", the search by words finds the pages that print the word; the search
+    by meaning also finds the risk factor that says "legal proceedings" and never "lawsuit"."""
+    api, token, document, _ = apple_10k
+    asked = {"q": "lawsuits against the company", "limit": 3}
+    by_meaning = api.client.get(api.url("/search"), params={**asked, "mode": "meaning"}, headers=bearer(token))
+    assert by_meaning.status_code == 200, by_meaning.text
+    hits = by_meaning.json()
+    risk = next(h for h in hits if h["page"] == 12)
+    assert "legal proceedings" in risk["snippet"]
+    assert "lawsuit" not in risk["snippet"].lower()
+    assert {h["document_id"] for h in hits} == {document["id"]}
+    by_words = api.client.get(api.url("/search"), params=asked, headers=bearer(token)).json()
+    assert "lawsuit" in by_words[0]["snippet"].lower()
+    wrong = api.client.get(api.url("/search"), params={**asked, "mode": "vibes"}, headers=bearer(token))
+    assert wrong.status_code == 422
+    assert "mode" in wrong.text
+
+
 def test_statement_chunks_are_still_indexed_under_financial_statement(apple_10k) -> None:  # type: ignore[no-untyped-def]
     """The full-text index reads "Financial statement" before a statement chunk's title, as it did
     when the words were a prefix of its section."""

@@ -18,6 +18,13 @@ class AnswerMode(enum.StrEnum):
     FACTS = "facts"
 
 
+class SearchMode(enum.StrEnum):
+    """How `GET /search` matches passages: by their words, or by meaning (dense vectors)."""
+
+    WORDS = "words"
+    MEANING = "meaning"
+
+
 class Feedback(enum.StrEnum):
     UP = "up"
     DOWN = "down"

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from enterprise.answers import query_log, service
-from enterprise.answers.models import AnswerMode, Feedback
+from enterprise.answers.models import AnswerMode, Feedback, SearchMode
 from enterprise.answers.repository import QueryLogFilters
 from enterprise.answers.schemas import (
     CitationOut,
@@ -21,7 +21,7 @@ from enterprise.answers.schemas import (
     SearchHitOut,
     UsageOut,
 )
-from enterprise.answers.search import search_text
+from enterprise.answers.search import search_meaning, search_text
 from enterprise.dependencies import AdminUser, CurrentUser, DbSession, Runtime
 from enterprise.documents.repository import DocumentFilters
 from shared.request_guards import Offset, UTCTimestamp
@@ -182,11 +182,21 @@ def usage(user: AdminUser, session: DbSession) -> UsageOut:
 def search(
     user: CurrentUser,
     session: DbSession,
+    runtime: Runtime,
     q: Annotated[str, Query(min_length=1, max_length=500)],
     document_ids: Annotated[list[uuid.UUID] | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
+    mode: SearchMode = SearchMode.WORDS,
 ) -> list[SearchHitOut]:
-    """Full-text search over the enterprise's documents (available as soon as a document is searchable)."""
+    """Search over the enterprise's documents: by `words` (full text, available as soon as a
+    document is searchable) or by `meaning` (passages that say the same in other words; documents
+    that are ready)."""
+    if mode == SearchMode.MEANING:
+        hits = search_meaning(
+            session, runtime.dense_searcher(), runtime.document_catalogue, user, q, limit, document_ids
+        )
+    else:
+        hits = search_text(session, user, q, limit, document_ids)
     return [
         SearchHitOut(
             document_id=hit.document.id,
@@ -198,5 +208,5 @@ def search(
             snippet=hit.chunk.text[:400],
             score=round(hit.score, 4),
         )
-        for hit in search_text(session, user, q, limit, document_ids)
+        for hit in hits
     ]
