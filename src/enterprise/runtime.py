@@ -20,6 +20,7 @@ from enterprise.answers.hybrid import DenseSearcher
 from enterprise.answers.vectors import DocumentVectorCache, collection_for, delete_document_vectors
 from enterprise.auth.service import TokenPolicy
 from enterprise.database import SCHEMA, enforce_tenant_setting
+from enterprise.documents.catalogue import SearchableCatalogue
 from enterprise.documents.models import Document
 from enterprise.documents.storage import OriginalStore, original_store
 from enterprise.finance import repository as finance_repository
@@ -47,6 +48,7 @@ class EnterpriseRuntime:
     lifespan_entries: int = field(default=0)
     vector_cache: DocumentVectorCache = field(default_factory=DocumentVectorCache)
     answer_cache: AnswerCache = field(default_factory=AnswerCache)
+    document_catalogue: SearchableCatalogue = field(default_factory=SearchableCatalogue)
     _chat_model: BaseChatModel | None = field(default=None, repr=False)
 
     @classmethod

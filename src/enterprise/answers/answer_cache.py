@@ -13,13 +13,11 @@ by the documents.
 from __future__ import annotations
 
 import copy
-import hashlib
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -91,15 +89,7 @@ class AnswerKey:
     scope: Hashable  # the document ids and filters asked for
     top_k: int
     with_model: bool
-    documents: str  # documents_digest of the documents the question may draw on
-
-
-def documents_digest(versions: Sequence[tuple[uuid.UUID, datetime]]) -> str:
-    digest = hashlib.blake2b(digest_size=16)
-    for document_id, changed_at in versions:
-        digest.update(document_id.bytes)
-        digest.update(changed_at.isoformat().encode())
-    return digest.hexdigest()
+    documents: str  # documents.repository.searchable_stamp of the documents the question may draw on
 
 
 class AnswerCache:

@@ -15,7 +15,7 @@ from chromadb.api import ClientAPI
 from sqlalchemy.orm import Session
 
 from enterprise.answers import lexical
-from enterprise.answers.routing import DocumentProfile, Route, route
+from enterprise.answers.routing import DocumentProfile, Route
 from enterprise.answers.text_match import best_unit, question_terms
 from enterprise.answers.vectors import DenseHit, DocumentVectorCache, collection_for, exact_search
 from enterprise.answers.vectors import search as dense_search
@@ -29,8 +29,12 @@ MATCH_WEIGHT = 1.0
 # A line item matched on a primary financial statement outranks the same words in a note.
 STATEMENT_BOOST = 0.15
 CANDIDATES = 60
-# Up to this many chunks in the searched documents, dense ranking is exact (see DocumentVectorCache).
+# Up to this many documents and chunks searched, dense ranking is exact (see DocumentVectorCache);
+# past them Chroma's HNSW index ranks. The document bound keeps a question's first reading of the
+# vectors (one Chroma read per document not in memory) short: a question over all of a
+# 10,000-document enterprise does not load 10,000 documents.
 EXACT_DENSE_MAX_CHUNKS = 60_000
+EXACT_DENSE_MAX_DOCUMENTS = 100
 _pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="dense")
 
 
@@ -48,7 +52,10 @@ class DenseSearcher:
             return []
         query_vector = self.embedder.embed_query(question)
         collection = collection_for(self.client, self.embedder, enterprise_id)
-        if sum(d.chunk_count for d in embedded) <= EXACT_DENSE_MAX_CHUNKS:
+        if (
+            len(embedded) <= EXACT_DENSE_MAX_DOCUMENTS
+            and sum(d.chunk_count for d in embedded) <= EXACT_DENSE_MAX_CHUNKS
+        ):
             matrices = [self.cache.matrix(collection, enterprise_id, d.id, _version(d)) for d in embedded]
             return exact_search(matrices, query_vector, CANDIDATES)
         ids = None if whole_enterprise else [d.id for d in embedded]
@@ -75,9 +82,9 @@ class Retrieval:
     searched: list[Document] = field(default_factory=list)
 
 
-def route_question(question: str, allowed: Sequence[Document]) -> Route:
-    """The documents of `allowed` that the question's company and year name (see routing)."""
-    return route(question, [DocumentProfile(d.id, d.filename, d.company, d.fiscal_year) for d in allowed])
+def document_profiles(allowed: Sequence[Document]) -> list[DocumentProfile]:
+    """What routing reads of each document: its name, company and year."""
+    return [DocumentProfile(d.id, d.filename, d.company, d.fiscal_year) for d in allowed]
 
 
 def retrieve(
@@ -91,8 +98,8 @@ def retrieve(
 ) -> Retrieval:
     """Chunks of `allowed` (the caller's searchable documents after its filters), best first.
 
-    `chosen` (from `route_question`) narrows `allowed` first; when nothing in the narrowed set
-    matches, the search falls back to all of `allowed`.
+    `chosen` (routing's choice among `document_profiles(allowed)`) narrows `allowed` first; when
+    nothing in the narrowed set matches, the search falls back to all of `allowed`.
     """
     if not allowed:
         return Retrieval([], chosen)
@@ -208,13 +215,3 @@ def page_hits(session: Session, enterprise_id: uuid.UUID, document: Document, pa
         if passages:
             hits.append(PageHit(document, page, 1.0, passages))
     return hits
-
-
-def searchable_documents(
-    session: Session,
-    enterprise_id: uuid.UUID,
-    filters: repository.DocumentFilters,
-    document_ids: Sequence[uuid.UUID] | None,
-) -> list[Document]:
-    """The enterprise's documents a question may draw on: searchable, and within the caller's filters."""
-    return list(repository.searchable_documents(session, enterprise_id, filters, document_ids))

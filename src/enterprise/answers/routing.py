@@ -12,6 +12,7 @@ import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from enterprise.finance.periods import named_years
 from enterprise.text import file_name_parts, fold_accents, is_filing_word
@@ -65,31 +66,44 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(_fold(text))
 
 
-def company_aliases(profile: DocumentProfile) -> set[str]:
+# A question is routed against every searchable document of the enterprise (10,000 of them at
+# most): what each document's name and company are called is worked out once per process.
+_NAMES_CACHED = 65_536
+
+
+def company_aliases(profile: DocumentProfile) -> frozenset[str]:
     """Word sequences that name the document's company in a question."""
+    return _aliases(profile.company, profile.filename)
+
+
+@lru_cache(maxsize=_NAMES_CACHED)
+def _aliases(company: str | None, filename: str) -> frozenset[str]:
     aliases: set[str] = set()
-    if profile.company:
-        words = _words(profile.company)
+    if company:
+        words = _words(company)
         core = [w for w in words if w not in _LEGAL_SUFFIXES] or words
         if core:
             aliases.add(" ".join(core))
-    for part in file_name_parts(profile.filename):
+    for part in file_name_parts(filename):
         if not is_filing_word(part):
             aliases.add(" ".join(_words(part)))
             break
-    return {a for a in aliases if len(a) >= 2}
+    return frozenset(a for a in aliases if len(a) >= 2)
 
 
-def company_abbreviations(profile: DocumentProfile) -> set[str]:
+def company_abbreviations(profile: DocumentProfile) -> frozenset[str]:
     """Initials ("amd") and short names ("jnj", "amex"): they name the company only where the
     question writes them with a capital ("AMD", "JnJ", "Amex"), never as a common word ("as")."""
-    if not profile.company:
-        return set()
-    words = _words(profile.company)
+    return _abbreviations(profile.company) if profile.company else frozenset()
+
+
+@lru_cache(maxsize=_NAMES_CACHED)
+def _abbreviations(company: str) -> frozenset[str]:
+    words = _words(company)
     core = [w for w in words if w not in _LEGAL_SUFFIXES] or words
     initials = "".join(w[0] for w in core if w not in _INITIALS_SKIP)
-    names = {initials} | _short_names(profile.company, core)
-    return {n for n in names if len(n) >= 2}
+    names = {initials} | _short_names(company, core)
+    return frozenset(n for n in names if len(n) >= 2)
 
 
 def _short_names(company: str, core: list[str]) -> set[str]:
@@ -108,17 +122,25 @@ def _ticker_like(question: str, profiles: Sequence[DocumentProfile]) -> list[Doc
     """Companies a capitalised short word stands for as the start of their name ("JPM" for
     JPMorgan Chase), when no other alias names a company."""
     tickers = {w.lower() for w in re.findall(r"\b[A-Z]{3,5}\b", question)}
+    if not tickers:
+        return []
     found = []
     for profile in profiles:
-        first = next((w for w in _words(profile.company or "") if w not in _LEGAL_SUFFIXES), "")
+        first = _first_name_word(profile.company or "")
         if any(len(first) >= len(t) and first.startswith(t) for t in tickers):
             found.append(profile)
     return found
 
 
-def _company_key(profile: DocumentProfile) -> str:
+@lru_cache(maxsize=_NAMES_CACHED)
+def _first_name_word(company: str) -> str:
+    return next((w for w in _words(company) if w not in _LEGAL_SUFFIXES), "")
+
+
+@lru_cache(maxsize=_NAMES_CACHED)
+def _company_key(filename: str) -> str:
     """The first word of the file name ("JOHNSON" of JOHNSON_JOHNSON_2022Q4_EARNINGS.pdf)."""
-    return next((p.lower() for p in file_name_parts(profile.filename) if not is_filing_word(p)), "")
+    return next((p.lower() for p in file_name_parts(filename) if not is_filing_word(p)), "")
 
 
 def _with_same_company(named: list[DocumentProfile], profiles: Sequence[DocumentProfile]) -> list[DocumentProfile]:
@@ -126,13 +148,13 @@ def _with_same_company(named: list[DocumentProfile], profiles: Sequence[Document
     the file name with no other company name ("Johnson" earnings releases of Johnson & Johnson)."""
     if not named:
         return named
+    taken = {p.id for p in named}
     companies = {(p.company or "").lower() for p in named}
-    keys = {_company_key(p) for p in named} - {""}
+    keys = {_company_key(p.filename) for p in named} - {""}
     extra = [
         p
         for p in profiles
-        if p not in named
-        and ((p.company or "").lower() in companies or (_company_key(p) in keys and _company_key(p) != ""))
+        if p.id not in taken and ((p.company or "").lower() in companies or _company_key(p.filename) in keys)
     ]
     return named + extra
 

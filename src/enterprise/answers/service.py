@@ -14,17 +14,16 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from sqlalchemy.orm import Session
 
 from enterprise.answers import query_log
-from enterprise.answers.answer_cache import AnswerKey, CachedAnswer, documents_digest
+from enterprise.answers.answer_cache import AnswerKey, CachedAnswer
 from enterprise.answers.extractive import Citation, Draft, extractive_answer, snippet
 from enterprise.answers.glossary import Translation, english_terms, translations
 from enterprise.answers.hybrid import (
     PageHit,
     best_pages,
+    document_profiles,
     page_hits,
     rerank,
     retrieve,
-    route_question,
-    searchable_documents,
 )
 from enterprise.answers.llm_answer import (
     LLMReply,
@@ -36,11 +35,11 @@ from enterprise.answers.llm_answer import (
     stream,
 )
 from enterprise.answers.models import AnswerMode, QueryRecord
-from enterprise.answers.routing import Route
+from enterprise.answers.routing import Route, route
 from enterprise.auth.models import User
 from enterprise.database import bind_enterprise
 from enterprise.documents.models import Document
-from enterprise.documents.repository import DocumentFilters, searchable_versions
+from enterprise.documents.repository import DocumentFilters, searchable_stamp
 from enterprise.finance import service as finance_service
 from enterprise.finance.answers import describe
 from enterprise.finance.metrics import Fact
@@ -87,16 +86,27 @@ class _Context:
 def _prepare(session: Session, runtime: EnterpriseRuntime, user: User, question: Question) -> _Context:
     started = time.perf_counter()
     language = detect_language(question.text)
-    allowed = searchable_documents(session, user.enterprise_id, question.filters, question.document_ids)
+    listing = runtime.document_catalogue.searchable(
+        session, user.enterprise_id, question.filters, question.document_ids
+    )
+    allowed = listing.documents
     whole = question.document_ids is None and question.filters == DocumentFilters()
     # Routing reads the question with its financial terms in English too (filings are in English);
     # the facts read it as asked when they understand it, and the search in every language the
     # documents are written in.
     wording = question.text if language == "en" else f"{question.text} {english_terms(question.text)}".strip()
-    translated = [t for into in _other_languages(allowed, language) for t in translations(question.text, into)]
-    chosen = route_question(wording, allowed)
+    languages = listing.derived("languages", _languages)
+    translated = [t for into in sorted(languages - {language}) for t in translations(question.text, into)]
+    chosen = route(wording, listing.derived("profiles", document_profiles))
     figures = (
-        _from_facts(session, user, _facts_wording(question.text, wording, chosen), allowed, chosen)
+        _from_facts(
+            session,
+            user,
+            _facts_wording(question.text, wording, chosen),
+            allowed,
+            chosen,
+            listing.derived("companies", _companies),
+        )
         if runtime.settings.enable_financial_parsing
         else None
     )
@@ -141,10 +151,10 @@ def _facts_wording(asked: str, wording: str, chosen: Route) -> str:
     return wording
 
 
-def _other_languages(allowed: list[Document], language: str) -> list[str]:
-    """The languages, other than the question's, that the documents are written in (English when
-    not known: filings read before languages were recorded)."""
-    return sorted({d.language or "en" for d in allowed} - {language})
+def _languages(allowed: list[Document]) -> set[str]:
+    """The languages the documents are written in (English when not known: filings read before
+    languages were recorded)."""
+    return {d.language or "en" for d in allowed}
 
 
 def _with_statement_pages(
@@ -180,10 +190,11 @@ def _with_statement_pages(
 
 
 def _from_facts(
-    session: Session, user: User, wording: str, allowed: list[Document], chosen: Route
+    session: Session, user: User, wording: str, allowed: list[Document], chosen: Route, companies: set[str]
 ) -> AnsweredFromFacts | None:
-    """The question's figures from the financial facts: one exact value, or those a reasoned answer rests on."""
-    if chosen.company is None and len(_companies(allowed)) > 1:
+    """The question's figures from the financial facts: one exact value, or those a reasoned answer
+    rests on. `companies`: those of `allowed`."""
+    if chosen.company is None and len(companies) > 1:
         return None  # several companies and none named: a figure of which one?
     candidates = _routed(allowed, chosen)
     if len(_companies(candidates)) > 1 and chosen.company_words:
@@ -197,7 +208,10 @@ def _from_facts(
 
 
 def _routed(allowed: list[Document], chosen: Route) -> list[Document]:
-    return [d for d in allowed if chosen.document_ids is None or d.id in chosen.document_ids]
+    if chosen.document_ids is None:
+        return allowed
+    wanted = set(chosen.document_ids)
+    return [d for d in allowed if d.id in wanted]
 
 
 def _company(document: Document) -> str:
@@ -381,9 +395,9 @@ def _cache_key(
 ) -> AnswerKey | None:
     if not runtime.answer_cache.enabled:
         return None
-    versions = searchable_versions(session, user.enterprise_id, question.filters, question.document_ids)
+    stamp = searchable_stamp(session, user.enterprise_id, question.filters, question.document_ids)
     scope = (tuple(sorted(question.document_ids)) if question.document_ids is not None else None, question.filters)
-    return AnswerKey(user.enterprise_id, question.text, scope, question.top_k, with_model, documents_digest(versions))
+    return AnswerKey(user.enterprise_id, question.text, scope, question.top_k, with_model, stamp)
 
 
 def _from_cache(
