@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 import uuid
 from collections.abc import Sequence
@@ -48,43 +50,108 @@ def search(
 def _postgres(
     session: Session, enterprise_id: uuid.UUID, terms: list[str], limit: int, document_ids: Sequence[uuid.UUID] | None
 ) -> list[LexicalHit]:
-    # Any term may match (a long question must not require every word); a chunk ranks by how
-    # many distinct terms it holds, then by cover density, and the whole question printed as a
-    # phrase (a line item as the filing words it) goes first. Each chunk is stemmed in its
-    # document's language, so each term is looked up stemmed both ways.
+    """Any term may match (a long question must not require every word); a chunk ranks first by
+    how many of the question's terms it holds, then as `_ranked` says.
+
+    Only chunks that can reach the top are scored: those holding all the terms, else all but
+    one, and so on, each set found by the full-text index alone, until one set fills `limit`
+    (a chunk holding fewer terms ranks below it all). Scoring reads every candidate's vector
+    of words; in a large enterprise most chunks hold some word of a question, and scoring
+    them all was the query's whole cost.
+    """
+    term_queries = _term_queries(session, terms)
+    hits: list[LexicalHit] = []
+    for least in _thresholds(len(term_queries)):
+        hits = _ranked(session, enterprise_id, terms, term_queries, _at_least(term_queries, least), limit, document_ids)
+        if len(hits) >= limit:
+            break
+    return hits
+
+
+# "At least k of n terms" is written as every k-term conjunction: past this many the query
+# grows larger than what it saves, and the next try is "any term".
+MAX_CONJUNCTIONS = 64
+
+
+def _thresholds(terms: int) -> list[int]:
+    """How many terms a candidate must hold, in the order tried: all, all but one, ..., one."""
+    tried = [k for k in range(terms, 1, -1) if math.comb(terms, k) <= MAX_CONJUNCTIONS]
+    return [*tried, 1] if terms else []
+
+
+def _at_least(term_queries: list[str], least: int) -> str:
+    """A tsquery matching the chunks that hold at least `least` of the terms."""
+    if least == 1:
+        return " | ".join(f"({q})" for q in term_queries)
+    return " | ".join(
+        "(" + " & ".join(f"({q})" for q in chosen) + ")" for chosen in itertools.combinations(term_queries, least)
+    )
+
+
+def _ranked(
+    session: Session,
+    enterprise_id: uuid.UUID,
+    terms: list[str],
+    term_queries: list[str],
+    candidates: str,
+    limit: int,
+    document_ids: Sequence[uuid.UUID] | None,
+) -> list[LexicalHit]:
+    # Among the candidates: how many distinct terms a chunk holds, then cover density, and the
+    # whole question printed as a phrase (a line item as the filing words it) goes first. Each
+    # chunk is stemmed in its document's language, so each term is looked up stemmed both ways.
+    # Each term is its own constant in the statement (a subquery over a list of terms ran once
+    # for every candidate).
+    held = " + ".join(f"(c.search_vector @@ CAST(:t{n} AS tsquery))::int" for n in range(len(term_queries)))
     document_filter = "AND c.document_id IN :document_ids" if document_ids is not None else ""
     statement = text(
         f"""
-        WITH useful AS (
-            SELECT tq FROM (
-                SELECT plainto_tsquery('english', t) || plainto_tsquery('spanish', t) AS tq
-                FROM unnest(CAST(:terms AS text[])) AS t
-            ) x
-            WHERE numnode(tq) > 0
-        ), q AS (
-            SELECT (SELECT string_agg(tq::text, ' | ') FROM useful)::tsquery AS query,
+        WITH q AS (
+            SELECT CAST(:query AS tsquery) AS query,
                    phraseto_tsquery('english', :phrase) || phraseto_tsquery('spanish', :phrase) AS phrase
         )
         SELECT c.id,
-               (SELECT count(*) FROM useful u WHERE c.search_vector @@ u.tq)
+               {held}
                + ts_rank_cd(c.search_vector, q.query, 1)
                + CASE WHEN numnode(q.phrase) > 1 AND c.search_vector @@ q.phrase THEN 2 ELSE 0 END AS score
         FROM enterprise.chunks c, q
-        WHERE c.enterprise_id = :enterprise_id AND c.search_vector @@ q.query {document_filter}
+        WHERE c.enterprise_id = :enterprise_id AND c.search_vector @@ CAST(:candidates AS tsquery) {document_filter}
         ORDER BY score DESC, c.id
         LIMIT :limit
         """  # noqa: S608 (only placeholders are interpolated)
     )
     params: dict[str, object] = {
-        "terms": terms,
+        "query": " | ".join(term_queries),
+        "candidates": candidates,
         "phrase": " ".join(terms),
         "enterprise_id": enterprise_id,
         "limit": limit,
+        **{f"t{n}": query for n, query in enumerate(term_queries)},
     }
     if document_ids is not None:
         statement = statement.bindparams(bindparam("document_ids", expanding=True))
         params["document_ids"] = list(document_ids)
     return [LexicalHit(row[0], float(row[1])) for row in session.execute(statement, params)]
+
+
+def _term_queries(session: Session, terms: list[str]) -> list[str]:
+    """Each term as a tsquery stemmed in English and in Spanish. A stop word in either language
+    is left out: "the" is no Spanish stop word, but no English chunk holds it, and a term no
+    chunk can hold would keep every chunk from holding all the terms."""
+    rows = session.execute(
+        text(
+            """
+            SELECT (en || es)::text FROM (
+                SELECT plainto_tsquery('english', t) AS en, plainto_tsquery('spanish', t) AS es, n
+                FROM unnest(CAST(:terms AS text[])) WITH ORDINALITY AS u(t, n)
+            ) x
+            WHERE numnode(en) > 0 AND numnode(es) > 0
+            ORDER BY n
+            """
+        ),
+        {"terms": terms},
+    )
+    return list(dict.fromkeys(str(row[0]) for row in rows))
 
 
 def _sqlite(
