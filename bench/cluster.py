@@ -173,19 +173,39 @@ class Cluster:
         return str(answer.json()["access_token"])
 
 
+def _new_database_name() -> str:
+    return f"brain_bench_{uuid.uuid4().hex[:8]}"
+
+
+def _kept_database(work: Path) -> tuple[str, bool]:
+    """The database a kept work directory names (made on its first use), and whether it is new."""
+    named = work / "database.txt"
+    if named.exists():
+        return named.read_text().strip(), False
+    database = _new_database_name()
+    named.write_text(database)
+    return database, True
+
+
 @contextmanager
-def cluster(**settings: str) -> Iterator[Cluster]:
-    """The services up, the schema migrated; `settings` go to every process started."""
+def cluster(keep: Path | None = None, **settings: str) -> Iterator[Cluster]:
+    """The services up, the schema migrated; `settings` go to every process started. With `keep`,
+    a work directory whose database and Chroma data outlive the run, to be used again (S3's
+    originals do not: moto's server holds them in memory)."""
     import redis
 
     from tests.s3 import ACCESS_KEY, REGION, SECRET_KEY, s3_server
 
-    work = Path(tempfile.mkdtemp(prefix="brain-cluster-"))
-    database = f"brain_bench_{uuid.uuid4().hex[:8]}"
+    if keep is None:
+        work, database, new = Path(tempfile.mkdtemp(prefix="brain-cluster-")), _new_database_name(), True
+    else:
+        keep.mkdir(parents=True, exist_ok=True)
+        work, (database, new) = keep, _kept_database(keep)
     database_url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + database
     chroma_port, s3_port = free_port(), free_port()
     redis.Redis.from_url(REDIS_URL).flushdb()
-    admin_sql(f'CREATE DATABASE "{database}"')
+    if new:
+        admin_sql(f'CREATE DATABASE "{database}"')
     chroma = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "chroma"),
@@ -228,5 +248,6 @@ def cluster(**settings: str) -> Iterator[Cluster]:
             process.stop()
         chroma.terminate()
         chroma.wait(timeout=30)
-        admin_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        shutil.rmtree(work, ignore_errors=True)
+        if keep is None:
+            admin_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            shutil.rmtree(work, ignore_errors=True)

@@ -1,6 +1,7 @@
 """FinanceBench questions and the dev set, asked through the HTTP API in one run.
 
-    python bench/eval_financebench.py [--workdir DIR] [--filings ADOBE,BOEING,...] [--skip-dev]
+    python bench/eval_financebench.py [--workdir DIR] [--database-url postgresql://...] [--filings ADOBE,...]
+                                      [--skip-dev]
 
 Starts `brain serve` on embedded defaults, uploads the 49 filings of
 ../shared/corpus/financebench (or those whose names start with one of `--filings`, a stated
@@ -34,6 +35,7 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
 from bench.benchserver import BenchServer, bench_server  # noqa: E402
 from bench.eval_answers import SCORER, SHARED, ask_all, percentile  # noqa: E402
+from bench.ingest_corpus import fresh_postgres  # noqa: E402
 
 FINANCEBENCH = SHARED / "corpus" / "financebench"
 DEV_CORPUS = SHARED / "corpus" / "annual-reports"
@@ -172,6 +174,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=8797)
     parser.add_argument("--workdir", type=Path, default=None, help="keep the server's data here between runs")
+    parser.add_argument(
+        "--database-url", default=None, help="PostgreSQL instead of SQLite (kept with --workdir, else emptied first)"
+    )
     parser.add_argument("--filings", default="", help="comma-separated name prefixes: a subset of the filings")
     parser.add_argument("--skip-dev", action="store_true", help="leave the dev set (six 10-Ks) out")
     parser.add_argument("--skip-financebench", action="store_true", help="ask the dev set only")
@@ -185,7 +190,9 @@ def main() -> None:
     dev_questions = load(DEV_QUESTIONS) if dev_filings else []
     if args.workdir:
         args.workdir.mkdir(parents=True, exist_ok=True)
-    with bench_server(args.port, None, args.workdir) as server:
+    if args.database_url and not (args.workdir and (args.workdir / "data").exists()):
+        fresh_postgres(args.database_url)
+    with bench_server(args.port, args.database_url, args.workdir) as server:
         print(f"uploading {len(filings)} FinanceBench filings and {len(dev_filings)} dev-set filings")
         ids = upload(server, filings + dev_filings)
         seconds = wait_ready(server, ids)
