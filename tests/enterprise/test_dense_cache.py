@@ -52,3 +52,23 @@ def test_the_budget_comes_from_the_settings() -> None:
         assert runtime.vector_cache._max_vectors == 1234
     finally:
         runtime.engine.dispose()
+
+
+def test_documents_not_held_are_read_together_and_each_gets_its_own_vectors() -> None:
+    collection, enterprise_id, (first, second, third) = _collection_with(3, 4)
+    cache = DocumentVectorCache(max_vectors=100)
+    held = cache.matrix(collection, enterprise_id, first, "v1")  # type: ignore[arg-type]
+    unknown = uuid.uuid4()
+    asked = [(first, "v1"), (second, "v1"), (unknown, "v1"), (third, "v1")]
+    matrices = cache.matrices(collection, enterprise_id, asked)  # type: ignore[arg-type]
+    assert matrices[0] is held  # held already: not read again
+    assert [len(m.chunk_ids) for m in matrices] == [4, 4, 0, 4]
+    stored: dict[str, list[str]] = {}
+    result = collection.get(include=["metadatas"])  # type: ignore[attr-defined]
+    for chunk_id, metadata in zip(result["ids"], result["metadatas"], strict=True):
+        stored.setdefault(metadata["document_id"], []).append(chunk_id)
+    for (document_id, _), matrix in zip(asked, matrices, strict=True):
+        assert sorted(str(c) for c in matrix.chunk_ids) == sorted(stored.get(str(document_id), []))
+    assert cache.held_vectors == 12
+    # Another enterprise's id reads nothing of this one's vectors.
+    assert cache.matrices(collection, uuid.uuid4(), [(second, "v2")])[0].chunk_ids == []  # type: ignore[arg-type]

@@ -56,7 +56,7 @@ class DenseSearcher:
             len(embedded) <= EXACT_DENSE_MAX_DOCUMENTS
             and sum(d.chunk_count for d in embedded) <= EXACT_DENSE_MAX_CHUNKS
         ):
-            matrices = [self.cache.matrix(collection, enterprise_id, d.id, _version(d)) for d in embedded]
+            matrices = self.cache.matrices(collection, enterprise_id, [(d.id, _version(d)) for d in embedded])
             return exact_search(matrices, query_vector, CANDIDATES)
         ids = None if whole_enterprise else [d.id for d in embedded]
         return dense_search(collection, enterprise_id, query_vector, CANDIDATES, ids)

@@ -145,13 +145,31 @@ class DocumentVectorCache:
         return self._held
 
     def matrix(self, collection: Collection, enterprise_id: uuid.UUID, document_id: uuid.UUID, version: str) -> _Matrix:
-        key = (document_id, f"{collection.name}:{version}")
+        return self.matrices(collection, enterprise_id, [(document_id, version)])[0]
+
+    def matrices(
+        self, collection: Collection, enterprise_id: uuid.UUID, documents: Sequence[tuple[uuid.UUID, str]]
+    ) -> list[_Matrix]:
+        """Each (document, version)'s vectors; those not held are read from Chroma in one request."""
+        keys = [(document_id, f"{collection.name}:{version}") for document_id, version in documents]
+        found: dict[tuple[uuid.UUID, str], _Matrix] = {}
+        with self._lock:
+            for key in keys:
+                if key in self._entries:
+                    self._entries.move_to_end(key)
+                    found[key] = self._entries[key]
+        missing = [key for key in keys if key not in found]
+        if missing:
+            loaded = _load_matrices(collection, enterprise_id, [document_id for document_id, _ in missing])
+            for key in missing:
+                found[key] = loaded[key[0]]
+                self._keep(key, found[key])
+        return [found[key] for key in keys]
+
+    def _keep(self, key: tuple[uuid.UUID, str], loaded: _Matrix) -> None:
         with self._lock:
             if key in self._entries:
-                self._entries.move_to_end(key)
-                return self._entries[key]
-        loaded = _load_matrix(collection, enterprise_id, document_id)
-        with self._lock:
+                return
             self._entries[key] = loaded
             self._held += len(loaded.chunk_ids)
             # One document larger than the whole budget is still kept, alone, for its question;
@@ -161,20 +179,34 @@ class DocumentVectorCache:
             ):
                 _, evicted = self._entries.popitem(last=False)
                 self._held -= len(evicted.chunk_ids)
-        return loaded
 
 
-def _load_matrix(collection: Collection, enterprise_id: uuid.UUID, document_id: uuid.UUID) -> _Matrix:
-    result: Any = collection.get(
-        where={"$and": [{"enterprise_id": str(enterprise_id)}, {"document_id": str(document_id)}]},
-        include=["embeddings"],
-    )
+_EMPTY = _Matrix([], np.zeros((0, 0), dtype=np.float32))
+
+
+def _load_matrices(
+    collection: Collection, enterprise_id: uuid.UUID, document_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, _Matrix]:
+    where: dict[str, Any] = {
+        "$and": [{"enterprise_id": str(enterprise_id)}, {"document_id": {"$in": [str(d) for d in document_ids]}}]
+    }
+    result: Any = collection.get(where=where, include=["embeddings", "metadatas"])
     embeddings = result["embeddings"]
-    if embeddings is None or len(result["ids"]) == 0:
-        return _Matrix([], np.zeros((0, 0), dtype=np.float32))
-    vectors = np.asarray(embeddings, dtype=np.float32)
-    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
-    return _Matrix([uuid.UUID(i) for i in result["ids"]], vectors)
+    rows: dict[str, list[int]] = {}
+    for row, metadata in enumerate(result["metadatas"] or []):
+        rows.setdefault(str((metadata or {}).get("document_id")), []).append(row)
+    matrices = dict.fromkeys(document_ids, _EMPTY)
+    if embeddings is None or not rows:
+        return matrices
+    everything = np.asarray(embeddings, dtype=np.float32)
+    for document_id in document_ids:
+        picked = rows.get(str(document_id))
+        if not picked:
+            continue
+        vectors = everything[picked]
+        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        matrices[document_id] = _Matrix([uuid.UUID(result["ids"][i]) for i in picked], vectors)
+    return matrices
 
 
 def exact_search(matrices: Sequence[_Matrix], query_vector: Sequence[float], limit: int) -> list[DenseHit]:
