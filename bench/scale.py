@@ -14,7 +14,9 @@ figures), uploaded through the API four at a time.
    searchable, then ready. The one worker is the baseline.
 2. Fill: the rest up to `--documents` with two workers, then every document must be ready
    (passages embedded from their first `--fill-max-tokens` word pieces, 128: the fill is not
-   what is measured, and this halves its time).
+   what is measured, and this halves its time). Then `--statements` one-page statement filings
+   (a corpus statement page with its company, years and figures written over, its layout kept:
+   `build_statements`), for the facts answers: the text-only filings hold no statement table.
 3. Questions, one at a time against a freshly started API process (its caches empty), each kind
    `--questions` times, p50/p95: full-text search (`GET /search`), meaning search
    (`GET /search?mode=meaning`), answers from passages (`POST /query`, a question about one company's
@@ -44,7 +46,7 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
 from bench.cluster import PASSWORD, Cluster, cluster  # noqa: E402
 from bench.eval_answers import percentile  # noqa: E402
-from bench.synthetic_filings import build  # noqa: E402
+from bench.synthetic_filings import build, build_statements  # noqa: E402
 
 SLUG = "scale-co"
 UPLOAD_THREADS = 4
@@ -164,6 +166,7 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=10_000)
     parser.add_argument("--sample", type=int, default=100)
     parser.add_argument("--questions", type=int, default=40)
+    parser.add_argument("--statements", type=int, default=300, help="statement filings added, for the facts answers")
     # The fill only brings the enterprise to its size: its passages are embedded reading their
     # first 128 word pieces (2.2 times faster, see BENCHMARKS.md), which leaves query cost as is.
     parser.add_argument("--fill-max-tokens", type=int, default=128)
@@ -179,6 +182,9 @@ def main() -> None:
     with cluster(keep=args.workdir / "cluster", **SETTINGS) as services:
         api_process, base = services.start_api("api-fill")
         api = Api(base, _token(services, base))
+        # The statement filings come on top of the `--documents`: the enterprise's limit is raised for them.
+        limit = int(args.documents + args.statements)
+        _database_sql(services, f"UPDATE enterprise.enterprises SET max_documents = {limit}")  # noqa: S608 (an int)
         have = api.total()
         if "rate" not in results and have == 0:
             sample = args.sample
@@ -192,6 +198,11 @@ def main() -> None:
         if have < args.documents:
             print(f"filling from {have} to {args.documents}", flush=True)
             results["fill"] = _fill(services, api, paths[have : args.documents], args.fill_max_tokens)
+            save()
+        statements = build_statements(args.workdir / "statements", args.statements)
+        if api.total(q="_10K_S") < len(statements):
+            print(f"adding {len(statements)} statement filings", flush=True)
+            results["statements"] = _fill(services, api, statements, args.fill_max_tokens)
             save()
         api_process.stop()
         # The dense cache off (every dense ranking reads Chroma) is the baseline for the default.
@@ -278,14 +289,20 @@ def _first_after_start(api: Api) -> dict[str, Any]:
         }
 
 
-def _database_mb(services: Cluster) -> int:
+def _database_sql(services: Cluster, statement: str) -> Any:
+    """One statement on the cluster's database, as its owner; its first value, if any."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine(services.env["DATABASE_URL"].replace("postgresql://", "postgresql+psycopg2://", 1))
-    with engine.connect() as connection:
-        size = connection.execute(text("SELECT pg_database_size(current_database())")).scalar_one()
+    with engine.begin() as connection:
+        result = connection.execute(text(statement))
+        value = result.scalar() if result.returns_rows else None
     engine.dispose()
-    return round(size / 1e6)
+    return value
+
+
+def _database_mb(services: Cluster) -> int:
+    return round(_database_sql(services, "SELECT pg_database_size(current_database())") / 1e6)
 
 
 def _questions(services: Cluster, filings: Path, count: int, settings: dict[str, str]) -> dict[str, Any]:
@@ -311,6 +328,8 @@ def _questions(services: Cluster, filings: Path, count: int, settings: dict[str,
         }
         print(kind, results[kind], flush=True)
     services.sample()
+    if services.chroma is not None:
+        services.chroma.sample()
     results["memory_mb"] = {
         p.name: round(p.peak_mb) for p in [process, *([services.chroma] if services.chroma else [])]
     }

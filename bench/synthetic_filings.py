@@ -137,3 +137,81 @@ def build(out_dir: Path, count: int, seed: int = 17) -> list[Path]:
         title = f"{plan.company} - Form {plan.source.form} - fiscal year {plan.year}"
         _write_pdf(path, title, rewrite(plan.source, plan.company, plan.year_offset, plan.factor))
     return paths
+
+
+_STATEMENT_TITLE = re.compile(
+    r"consolidated\s+(balance\s+sheets?|statements?\s+of\s+(operations|income|earnings|cash\s+flows))", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class StatementPage:
+    path: Path
+    index: int  # 0-based page of `path`
+    company: str
+    year: int
+
+
+def statement_pages() -> list[StatementPage]:
+    """The corpus pages that are a primary statement: a title and a column of figures."""
+    found = []
+    for path in sorted(CORPUS.rglob("*.pdf")):
+        named = _NAMED.match(path.stem)
+        if named is None:
+            continue
+        with pymupdf.open(path) as document:
+            for page in document:
+                text = page.get_text()
+                if _STATEMENT_TITLE.search(text[:600]) and len(_FIGURE.findall(text)) >= 40:
+                    found.append(StatementPage(path, page.number or 0, named.group(1), int(named.group(2))))
+    return found
+
+
+def _redacted_copy(source: StatementPage, company: str, year_offset: int, factor: float, path: Path) -> None:
+    """The statement page itself (its layout, rules and columns kept: what the statement reader
+    reads), with the company's name, every year and every figure written over."""
+    name = _name_pattern(source.company)
+    with pymupdf.open(source.path) as original, pymupdf.open() as document:
+        document.insert_pdf(original, from_page=source.index, to_page=source.index)
+        page = document[0]
+        written: list[tuple[pymupdf.Rect, str]] = []
+        for x0, y0, x1, y1, word, *_ in page.get_text("words"):
+            replaced = _YEAR.sub(lambda m: str(int(m.group(1)) + year_offset), word)
+            replaced = _FIGURE.sub(lambda m: _scaled(m, factor), replaced)
+            replaced = name.sub(company.split()[0], replaced)
+            if replaced != word:
+                box = pymupdf.Rect(x0, y0, x1, y1)
+                page.add_redact_annot(box)
+                written.append((box, replaced))
+        page.apply_redactions(images=pymupdf.PDF_REDACT_IMAGE_NONE, graphics=pymupdf.PDF_REDACT_LINE_ART_NONE)
+        for box, replaced in written:
+            # Right-aligned where the old word ended (figures line up in their column), in type
+            # small enough to stay inside the old word's width and a little more.
+            size = box.height * 0.78
+            width = pymupdf.get_text_length(replaced, fontname="helv", fontsize=size)
+            if width > box.width + 2:
+                size *= (box.width + 2) / width
+                width = pymupdf.get_text_length(replaced, fontname="helv", fontsize=size)
+            baseline = box.y1 - box.height * 0.22
+            page.insert_text((box.x1 - width, baseline), replaced, fontname="helv", fontsize=size)
+        document.save(path, garbage=3, deflate=True)
+
+
+def build_statements(out_dir: Path, count: int, seed: int = 29) -> list[Path]:
+    """`count` one-page statement filings (see `_redacted_copy`) in `out_dir`, made once."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    sources = statement_pages()
+    rng = random.Random(seed)
+    paths = []
+    for n in range(count):
+        source = sources[n % len(sources)]
+        first, second = _FIRST[rng.randrange(len(_FIRST))], _SECOND[rng.randrange(len(_SECOND))]
+        company, offset = f"{first}{second} Inc.", rng.randint(-6, 8)
+        path = (
+            out_dir / f"{first}{second}".upper() / f"{(first + second).upper()}_{source.year + offset}_10K_S{n:04d}.pdf"
+        )
+        path = out_dir / path.name
+        paths.append(path)
+        if not path.exists():
+            _redacted_copy(source, company, offset, rng.uniform(0.4, 2.5), path)
+    return paths

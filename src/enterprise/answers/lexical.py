@@ -53,36 +53,38 @@ def _postgres(
     """Any term may match (a long question must not require every word); a chunk ranks first by
     how many of the question's terms it holds, then as `_ranked` says.
 
-    Only chunks that can reach the top are scored: those holding all the terms, else all but
-    one, and so on, each set found by the full-text index alone, until one set fills `limit`
-    (a chunk holding fewer terms ranks below it all). Scoring reads every candidate's vector
-    of words; in a large enterprise most chunks hold some word of a question, and scoring
-    them all was the query's whole cost.
+    Only chunks that can reach the top are scored: scoring reads a chunk's whole vector of words,
+    and in a large enterprise most chunks hold some word of a question (scoring them all was the
+    query's whole cost). First the chunks holding all the terms, else all but one, and so on, each
+    set found by the full-text index alone, until one fills `limit`; past a few terms those sets
+    are too many conjunctions to write, and the index counts the terms each chunk holds instead.
     """
     term_queries = _term_queries(session, terms)
-    hits: list[LexicalHit] = []
+    if not term_queries:
+        return []
     for least in _thresholds(len(term_queries)):
-        hits = _ranked(session, enterprise_id, terms, term_queries, _at_least(term_queries, least), limit, document_ids)
+        candidates = _at_least(term_queries, least)
+        hits = _ranked(session, enterprise_id, terms, term_queries, candidates, limit, document_ids)
         if len(hits) >= limit:
-            break
-    return hits
+            return hits
+    return _ranked_by_count(session, enterprise_id, terms, term_queries, limit, document_ids)
 
 
 # "At least k of n terms" is written as every k-term conjunction: past this many the query
-# grows larger than what it saves, and the next try is "any term".
+# grows larger than what it saves, and the terms are counted instead.
 MAX_CONJUNCTIONS = 64
+# Chunks that hold as many terms as the last one that makes the top are all scored, up to this
+# many (one common word alone matches thousands of chunks).
+TIED_CANDIDATES = 2000
 
 
 def _thresholds(terms: int) -> list[int]:
-    """How many terms a candidate must hold, in the order tried: all, all but one, ..., one."""
-    tried = [k for k in range(terms, 1, -1) if math.comb(terms, k) <= MAX_CONJUNCTIONS]
-    return [*tried, 1] if terms else []
+    """How many terms a candidate must hold, in the order tried: all, all but one, ... (two at least)."""
+    return [k for k in range(terms, 1, -1) if math.comb(terms, k) <= MAX_CONJUNCTIONS]
 
 
 def _at_least(term_queries: list[str], least: int) -> str:
     """A tsquery matching the chunks that hold at least `least` of the terms."""
-    if least == 1:
-        return " | ".join(f"({q})" for q in term_queries)
     return " | ".join(
         "(" + " & ".join(f"({q})" for q in chosen) + ")" for chosen in itertools.combinations(term_queries, least)
     )
@@ -126,6 +128,59 @@ def _ranked(
         "phrase": " ".join(terms),
         "enterprise_id": enterprise_id,
         "limit": limit,
+        **{f"t{n}": query for n, query in enumerate(term_queries)},
+    }
+    if document_ids is not None:
+        statement = statement.bindparams(bindparam("document_ids", expanding=True))
+        params["document_ids"] = list(document_ids)
+    return [LexicalHit(row[0], float(row[1])) for row in session.execute(statement, params)]
+
+
+def _ranked_by_count(
+    session: Session,
+    enterprise_id: uuid.UUID,
+    terms: list[str],
+    term_queries: list[str],
+    limit: int,
+    document_ids: Sequence[uuid.UUID] | None,
+) -> list[LexicalHit]:
+    """The chunks holding the most terms, counted from the index (one match a term, reading no
+    chunk's words), scored as `_ranked` scores; ties with the last that makes the top are kept
+    up to TIED_CANDIDATES."""
+    document_filter = "AND c.document_id IN :document_ids" if document_ids is not None else ""
+    term = "c.enterprise_id = :enterprise_id AND c.search_vector @@ CAST(:t{n} AS tsquery) " + document_filter
+    term_match = "SELECT c.id FROM enterprise.chunks c WHERE " + term  # noqa: S608 (placeholders only)
+    matched = " UNION ALL ".join(term_match.format(n=n) for n in range(len(term_queries)))
+    statement = text(
+        f"""
+        WITH held AS (
+            SELECT id, count(*) AS terms FROM ({matched}) m GROUP BY id
+        ), floor AS (
+            SELECT COALESCE((SELECT terms FROM held ORDER BY terms DESC LIMIT 1 OFFSET :last), 1) AS terms
+        ), candidates AS (
+            SELECT id, terms FROM held WHERE terms > (SELECT terms FROM floor)
+            UNION ALL
+            (SELECT id, terms FROM held WHERE terms = (SELECT terms FROM floor) ORDER BY id LIMIT :tied)
+        ), q AS (
+            SELECT CAST(:query AS tsquery) AS query,
+                   phraseto_tsquery('english', :phrase) || phraseto_tsquery('spanish', :phrase) AS phrase
+        )
+        SELECT c.id,
+               h.terms
+               + ts_rank_cd(c.search_vector, q.query, 1)
+               + CASE WHEN numnode(q.phrase) > 1 AND c.search_vector @@ q.phrase THEN 2 ELSE 0 END AS score
+        FROM candidates h JOIN enterprise.chunks c ON c.id = h.id, q
+        ORDER BY score DESC, c.id
+        LIMIT :limit
+        """  # noqa: S608 (only placeholders are interpolated)
+    )
+    params: dict[str, object] = {
+        "query": " | ".join(term_queries),
+        "phrase": " ".join(terms),
+        "enterprise_id": enterprise_id,
+        "limit": limit,
+        "last": limit - 1,
+        "tied": TIED_CANDIDATES,
         **{f"t{n}": query for n, query in enumerate(term_queries)},
     }
     if document_ids is not None:
