@@ -58,7 +58,7 @@ def _run(services: Cluster, base: str, workers: int, embedding_threads: int, fil
         while True:
             documents = _documents(base, token)
             now = time.perf_counter() - started
-            if not searchable_at and all(d["searchable"] for d in documents):
+            if not searchable_at and all(d["searchable"] or d["status"] == "failed" for d in documents):
                 searchable_at = now
             if all(d["status"] in {"ready", "failed"} for d in documents):
                 ready_at = now

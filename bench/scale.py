@@ -109,7 +109,7 @@ def _rate(services: Cluster, api: Api, paths: list[Path], workers: int, threads:
         while True:
             documents = [api.document(i) for i in ids]
             now = time.perf_counter() - started
-            if not searchable_at and all(d["searchable"] for d in documents):
+            if not searchable_at and all(d["searchable"] or d["status"] == "failed" for d in documents):
                 searchable_at = now
             if all(d["status"] in {"ready", "failed"} for d in documents):
                 break
