@@ -1,6 +1,7 @@
-"""Ingest the six corpus filings end to end through the HTTP API, and time every stage.
+"""Ingest corpus filings end to end through the HTTP API, and time every stage: the six annual
+reports, or with `--filings N` (up to 20 and more) FinanceBench's 10-Ks after them.
 
-    python bench/ingest_corpus.py [--database-url postgresql://postgres@127.0.0.1:5432/bench]
+    python bench/ingest_corpus.py [--database-url postgresql://postgres@127.0.0.1:5432/bench] [--filings 6]
 
 Starts `brain serve` on embedded defaults (SQLite, embedded Chroma, in-process jobs) or on the
 given PostgreSQL, uploads the filings at once, and reports: seconds until every filing is
@@ -67,9 +68,16 @@ def main() -> None:
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--port", type=int, default=8799)
     parser.add_argument("--sample-chunks", type=int, default=400)
+    parser.add_argument(
+        "--filings",
+        type=int,
+        default=6,
+        help="the six annual reports, then FinanceBench's 10-Ks by name, up to this many",
+    )
     args = parser.parse_args()
 
-    filings = sorted(CORPUS.glob("*.pdf"))
+    annual = sorted(CORPUS.glob("*.pdf")) + sorted((SHARED / "corpus" / "financebench").glob("*_10K.pdf"))
+    filings = annual[: args.filings]
 
     if args.database_url:
         fresh_postgres(args.database_url)
