@@ -296,6 +296,8 @@ def main() -> None:
                 tally, events = asyncio.run(_load_with_faults(services, workers, bases, token, questions, args))
             else:
                 tally = asyncio.run(_load(bases, token, questions, args.clients, args.seconds))
+            # The faults replace a worker: the one started again is sampled too.
+            watched = [*apis, *workers, *([services.chroma] if services.chroma else [])]
             _report(phase, tally, [*apis, *workers], _cpu_used(cpu_before, watched))
             for event in events:
                 print(f"  {event}")
