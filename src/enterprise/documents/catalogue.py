@@ -62,7 +62,8 @@ class SearchableCatalogue:
         filters: DocumentFilters,
         document_ids: Sequence[uuid.UUID] | None,
     ) -> SearchableListing:
-        """What `repository.searchable_documents` returns, as detached rows not to be changed."""
+        """The searchable documents within `filters` and `document_ids` (those of
+        `repository.searchable_version_keys`), as detached rows not to be changed."""
         if document_ids is not None and not document_ids:
             return SearchableListing("", [])
         key = (enterprise_id, filters, None if document_ids is None else frozenset(document_ids))

@@ -93,45 +93,12 @@ def _searchable(query: AnySelect, filters: DocumentFilters, document_ids: Sequen
     return _searchable_rows(query, filters, document_ids).order_by(Document.created_at, Document.id)
 
 
-def searchable_documents(
-    session: Session, enterprise_id: uuid.UUID, filters: DocumentFilters, document_ids: Sequence[uuid.UUID] | None
-) -> Sequence[Document]:
-    """Documents with chunks in the full-text index, narrowed by `filters` and `document_ids`."""
-    if document_ids is not None and not document_ids:
-        return []
-    query = _searchable(scoped(Document, enterprise_id), filters, document_ids)
-    rows: Sequence[Document] = session.scalars(query).all()
-    if filters.tags:
-        wanted = set(filters.tags)
-        return [row for row in rows if wanted.issubset(row.tags or [])]
-    return rows
-
-
-def searchable_versions(
-    session: Session, enterprise_id: uuid.UUID, filters: DocumentFilters, document_ids: Sequence[uuid.UUID] | None
-) -> list[tuple[uuid.UUID, datetime]]:
-    """(id, last change) of the documents `searchable_documents` returns, without loading them."""
-    if document_ids is not None and not document_ids:
-        return []
-    if filters.tags:
-        tagged = select(Document.id, Document.updated_at, Document.tags).where(Document.enterprise_id == enterprise_id)
-        wanted = set(filters.tags)
-        return [
-            (document_id, changed)
-            for document_id, changed, tags in session.execute(_searchable(tagged, filters, document_ids)).all()
-            if wanted.issubset(tags or [])
-        ]
-    columns = select(Document.id, Document.updated_at).where(Document.enterprise_id == enterprise_id)
-    return [
-        (document_id, changed) for document_id, changed in session.execute(_searchable(columns, filters, document_ids))
-    ]
-
-
 def searchable_version_keys(
     session: Session, enterprise_id: uuid.UUID, filters: DocumentFilters, document_ids: Sequence[uuid.UUID] | None
 ) -> list[tuple[str, str]]:
-    """`searchable_versions` as the database prints them (no value made of each, 10,000 rows a
-    question at most): the same pair, the same document unchanged."""
+    """(id, last change) of the searchable documents (chunks in the full-text index) within
+    `filters` and `document_ids`, as the database prints them (no value made of each, 10,000 rows
+    a question at most): the same pair, the same document unchanged."""
     if document_ids is not None and not document_ids:
         return []
     keys = _version_keys()
@@ -163,14 +130,14 @@ def documents_with_version_keys(
 def searchable_stamp(
     session: Session, enterprise_id: uuid.UUID, filters: DocumentFilters, document_ids: Sequence[uuid.UUID] | None
 ) -> str:
-    """A digest of (id, last change) of every document `searchable_documents` returns for the
-    filters other than tags (a tag edit is a change): the same stamp, the same documents unchanged.
-    PostgreSQL computes it without sending a row: an enterprise holds up to 10,000 documents."""
+    """A digest of `searchable_version_keys` for the filters other than tags (a tag edit is a
+    change): the same stamp, the same documents unchanged. PostgreSQL computes it without sending
+    a row: an enterprise holds up to 10,000 documents."""
     if document_ids is not None and not document_ids:
         return ""
     untagged = replace(filters, tags=())
     if session.get_bind().dialect.name != "postgresql":
-        return versions_digest(searchable_versions(session, enterprise_id, untagged, document_ids))
+        return _keys_digest(searchable_version_keys(session, enterprise_id, untagged, document_ids))
     row = func.concat(cast(Document.id, String), "@", cast(Document.updated_at, String))
     digest = select(func.count(), func.sum(func.hashtextextended(row, 0))).where(
         Document.enterprise_id == enterprise_id
@@ -179,11 +146,10 @@ def searchable_stamp(
     return f"{count}:{total}"
 
 
-def versions_digest(versions: Sequence[tuple[uuid.UUID, datetime]]) -> str:
+def _keys_digest(keys: Sequence[tuple[str, str]]) -> str:
     digest = hashlib.blake2b(digest_size=16)
-    for document_id, changed_at in versions:
-        digest.update(document_id.bytes)
-        digest.update(changed_at.isoformat().encode())
+    for key, version in keys:
+        digest.update(f"{key}@{version};".encode())
     return digest.hexdigest()
 
 
