@@ -90,6 +90,22 @@ def _at_least(term_queries: list[str], least: int) -> str:
     )
 
 
+# How a candidate chunk `c` ranks, given `held`, the number of distinct terms it holds: that
+# first, then cover density, and the whole question printed as a phrase (a line item as the
+# filing words it) goes first. Each chunk is stemmed in its document's language, so each term is
+# looked up stemmed both ways.
+_SCORED = """
+    q AS (
+        SELECT CAST(:query AS tsquery) AS query,
+               phraseto_tsquery('english', :phrase) || phraseto_tsquery('spanish', :phrase) AS phrase
+    )
+    SELECT c.id,
+           {held}
+           + ts_rank_cd(c.search_vector, q.query, 1)
+           + CASE WHEN numnode(q.phrase) > 1 AND c.search_vector @@ q.phrase THEN 2 ELSE 0 END AS score
+"""
+
+
 def _ranked(
     session: Session,
     enterprise_id: uuid.UUID,
@@ -99,41 +115,18 @@ def _ranked(
     limit: int,
     document_ids: Sequence[uuid.UUID] | None,
 ) -> list[LexicalHit]:
-    # Among the candidates: how many distinct terms a chunk holds, then cover density, and the
-    # whole question printed as a phrase (a line item as the filing words it) goes first. Each
-    # chunk is stemmed in its document's language, so each term is looked up stemmed both ways.
-    # Each term is its own constant in the statement (a subquery over a list of terms ran once
-    # for every candidate).
+    """The best `limit` of the chunks matching the tsquery `candidates`. Each term is its own
+    constant in the statement (a subquery over a list of terms ran once for every candidate)."""
     held = " + ".join(f"(c.search_vector @@ CAST(:t{n} AS tsquery))::int" for n in range(len(term_queries)))
-    document_filter = "AND c.document_id IN :document_ids" if document_ids is not None else ""
-    statement = text(
-        f"""
-        WITH q AS (
-            SELECT CAST(:query AS tsquery) AS query,
-                   phraseto_tsquery('english', :phrase) || phraseto_tsquery('spanish', :phrase) AS phrase
-        )
-        SELECT c.id,
-               {held}
-               + ts_rank_cd(c.search_vector, q.query, 1)
-               + CASE WHEN numnode(q.phrase) > 1 AND c.search_vector @@ q.phrase THEN 2 ELSE 0 END AS score
+    within = _document_filter(document_ids)
+    sql = f"""
+        WITH {_SCORED.format(held=held)}
         FROM enterprise.chunks c, q
-        WHERE c.enterprise_id = :enterprise_id AND c.search_vector @@ CAST(:candidates AS tsquery) {document_filter}
+        WHERE c.enterprise_id = :enterprise_id AND c.search_vector @@ CAST(:candidates AS tsquery) {within}
         ORDER BY score DESC, c.id
         LIMIT :limit
-        """  # noqa: S608 (only placeholders are interpolated)
-    )
-    params: dict[str, object] = {
-        "query": " | ".join(term_queries),
-        "candidates": candidates,
-        "phrase": " ".join(terms),
-        "enterprise_id": enterprise_id,
-        "limit": limit,
-        **{f"t{n}": query for n, query in enumerate(term_queries)},
-    }
-    if document_ids is not None:
-        statement = statement.bindparams(bindparam("document_ids", expanding=True))
-        params["document_ids"] = list(document_ids)
-    return [LexicalHit(row[0], float(row[1])) for row in session.execute(statement, params)]
+    """
+    return _scored(session, sql, enterprise_id, terms, term_queries, limit, document_ids, candidates=candidates)
 
 
 def _ranked_by_count(
@@ -147,12 +140,12 @@ def _ranked_by_count(
     """The chunks holding the most terms, counted from the index (one match a term, reading no
     chunk's words), scored as `_ranked` scores; ties with the last that makes the top are kept
     up to TIED_CANDIDATES."""
-    document_filter = "AND c.document_id IN :document_ids" if document_ids is not None else ""
-    term = "c.enterprise_id = :enterprise_id AND c.search_vector @@ CAST(:t{n} AS tsquery) " + document_filter
+    term = "c.enterprise_id = :enterprise_id AND c.search_vector @@ CAST(:t{n} AS tsquery) " + _document_filter(
+        document_ids
+    )
     term_match = "SELECT c.id FROM enterprise.chunks c WHERE " + term  # noqa: S608 (placeholders only)
     matched = " UNION ALL ".join(term_match.format(n=n) for n in range(len(term_queries)))
-    statement = text(
-        f"""
+    sql = f"""
         WITH held AS (
             SELECT id, count(*) AS terms FROM ({matched}) m GROUP BY id
         ), floor AS (
@@ -161,27 +154,39 @@ def _ranked_by_count(
             SELECT id, terms FROM held WHERE terms > (SELECT terms FROM floor)
             UNION ALL
             (SELECT id, terms FROM held WHERE terms = (SELECT terms FROM floor) ORDER BY id LIMIT :tied)
-        ), q AS (
-            SELECT CAST(:query AS tsquery) AS query,
-                   phraseto_tsquery('english', :phrase) || phraseto_tsquery('spanish', :phrase) AS phrase
-        )
-        SELECT c.id,
-               h.terms
-               + ts_rank_cd(c.search_vector, q.query, 1)
-               + CASE WHEN numnode(q.phrase) > 1 AND c.search_vector @@ q.phrase THEN 2 ELSE 0 END AS score
+        ), {_SCORED.format(held="h.terms")}
         FROM candidates h JOIN enterprise.chunks c ON c.id = h.id, q
         ORDER BY score DESC, c.id
         LIMIT :limit
-        """  # noqa: S608 (only placeholders are interpolated)
+    """  # noqa: S608 (only placeholders are interpolated)
+    return _scored(
+        session, sql, enterprise_id, terms, term_queries, limit, document_ids, last=limit - 1, tied=TIED_CANDIDATES
     )
+
+
+def _document_filter(document_ids: Sequence[uuid.UUID] | None) -> str:
+    return "AND c.document_id IN :document_ids" if document_ids is not None else ""
+
+
+def _scored(
+    session: Session,
+    sql: str,
+    enterprise_id: uuid.UUID,
+    terms: list[str],
+    term_queries: list[str],
+    limit: int,
+    document_ids: Sequence[uuid.UUID] | None,
+    **extra: object,
+) -> list[LexicalHit]:
+    """Runs a statement built on `_SCORED` with the parameters it names."""
+    statement = text(sql)
     params: dict[str, object] = {
         "query": " | ".join(term_queries),
         "phrase": " ".join(terms),
         "enterprise_id": enterprise_id,
         "limit": limit,
-        "last": limit - 1,
-        "tied": TIED_CANDIDATES,
         **{f"t{n}": query for n, query in enumerate(term_queries)},
+        **extra,
     }
     if document_ids is not None:
         statement = statement.bindparams(bindparam("document_ids", expanding=True))
