@@ -41,15 +41,17 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def admin_sql(statement: str) -> None:
+def admin_sql(statement: str, url: str = PG_ADMIN_URL) -> Any:
+    """One statement run as PostgreSQL's owner (on `url`'s database, the server's by default),
+    outside a transaction; its first value, if it returns rows."""
     from sqlalchemy import create_engine, text
 
-    engine = create_engine(
-        PG_ADMIN_URL.replace("postgresql://", "postgresql+psycopg2://", 1), isolation_level="AUTOCOMMIT"
-    )
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg2://", 1), isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
-        connection.execute(text(statement))
+        result = connection.execute(text(statement))
+        value = result.scalar() if result.returns_rows else None
     engine.dispose()
+    return value
 
 
 def wait_for(url: str, seconds: float = 90) -> None:

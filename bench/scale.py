@@ -44,7 +44,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-from bench.cluster import PASSWORD, Cluster, cluster  # noqa: E402
+from bench.cluster import PASSWORD, Cluster, admin_sql, cluster  # noqa: E402
 from bench.eval_answers import percentile  # noqa: E402
 from bench.synthetic_filings import build, build_statements  # noqa: E402
 
@@ -184,7 +184,7 @@ def main() -> None:
         api = Api(base, _token(services, base))
         # The statement filings come on top of the `--documents`: the enterprise's limit is raised for them.
         limit = int(args.documents + args.statements)
-        _database_sql(services, f"UPDATE enterprise.enterprises SET max_documents = {limit}")  # noqa: S608 (an int)
+        admin_sql(f"UPDATE enterprise.enterprises SET max_documents = {limit}", services.env["DATABASE_URL"])  # noqa: S608 (an int)
         have = api.total()
         if "rate" not in results and have == 0:
             sample = args.sample
@@ -289,20 +289,8 @@ def _first_after_start(api: Api) -> dict[str, Any]:
         }
 
 
-def _database_sql(services: Cluster, statement: str) -> Any:
-    """One statement on the cluster's database, as its owner; its first value, if any."""
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(services.env["DATABASE_URL"].replace("postgresql://", "postgresql+psycopg2://", 1))
-    with engine.begin() as connection:
-        result = connection.execute(text(statement))
-        value = result.scalar() if result.returns_rows else None
-    engine.dispose()
-    return value
-
-
 def _database_mb(services: Cluster) -> int:
-    return round(_database_sql(services, "SELECT pg_database_size(current_database())") / 1e6)
+    return round(admin_sql("SELECT pg_database_size(current_database())", services.env["DATABASE_URL"]) / 1e6)
 
 
 def _questions(services: Cluster, filings: Path, count: int, settings: dict[str, str]) -> dict[str, Any]:
