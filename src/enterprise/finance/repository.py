@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import RowMapping, delete, func, select
 from sqlalchemy.orm import Session
 
 from enterprise.database import scoped
@@ -63,6 +63,29 @@ def facts_of_documents(
         return []
     query = scoped(FinancialFact, enterprise_id).where(FinancialFact.document_id.in_(list(document_ids)))
     return session.scalars(query.order_by(FinancialFact.page, FinancialFact.row, FinancialFact.column)).all()
+
+
+# The columns a book of facts holds (`books.HeldFact`): no ORM object made of each of hundreds.
+_HELD_COLUMNS = (
+    FinancialFact.document_id, FinancialFact.company, FinancialFact.fiscal_year, FinancialFact.period_label,
+    FinancialFact.statement, FinancialFact.section, FinancialFact.line_item, FinancialFact.metric,
+    FinancialFact.value, FinancialFact.scale, FinancialFact.unit, FinancialFact.currency, FinancialFact.page,
+    FinancialFact.row, FinancialFact.column, FinancialFact.flagged,
+)  # fmt: skip
+
+
+def fact_values_of_documents(
+    session: Session, enterprise_id: uuid.UUID, document_ids: Sequence[uuid.UUID]
+) -> Sequence[RowMapping]:
+    """The facts of the documents as plain rows, in the order a statement prints them."""
+    if not document_ids:
+        return []
+    query = (
+        select(*_HELD_COLUMNS)
+        .where(FinancialFact.enterprise_id == enterprise_id, FinancialFact.document_id.in_(list(document_ids)))
+        .order_by(FinancialFact.page, FinancialFact.row, FinancialFact.column)
+    )
+    return session.execute(query).mappings().all()
 
 
 def documents_with_facts(session: Session, enterprise_id: uuid.UUID) -> set[uuid.UUID]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +16,7 @@ from enterprise.documents.models import Document
 from enterprise.exports import table_bytes
 from enterprise.finance import repository
 from enterprise.finance.answers import answer_parsed, related_parsed
+from enterprise.finance.books import FactBooks
 from enterprise.finance.checks import failed_statements, run_checks
 from enterprise.finance.metrics import (
     DEFINITIONS,
@@ -215,6 +215,7 @@ class AnsweredFromFacts:
 
 def answer_question(
     session: Session,
+    books: FactBooks,
     enterprise_id: uuid.UUID,
     question: str,
     candidates: Sequence[Document],
@@ -222,14 +223,14 @@ def answer_question(
     company_words: frozenset[str],
 ) -> AnsweredFromFacts | None:
     """The question answered from the facts of the first candidate filing that can."""
-    present, facts, counts = _filings_with_facts(session, enterprise_id, candidates)
+    present, held = _filings_with_facts(session, books, enterprise_id, candidates)
     if not present:
         return None
     asked = parse_question(question, company_words)  # once, whatever the number of filings tried
     # The latest filing first; of one year, the fullest (an annual report before its earnings release).
-    ordered = sorted(present, key=lambda d: (d.fiscal_year or 0, counts[d.id]), reverse=True)
+    ordered = sorted(present, key=lambda d: (d.fiscal_year or 0, len(held[d.id].facts)), reverse=True)
     for document in ordered:
-        book = FactBook([f for f in facts if f.document_id == document.id])
+        book = held[document.id]
         answer = answer_parsed(asked, book, years)
         if answer is not None:
             return AnsweredFromFacts(document, [answer])
@@ -240,15 +241,11 @@ def answer_question(
 
 
 def _filings_with_facts(
-    session: Session, enterprise_id: uuid.UUID, candidates: Sequence[Document]
-) -> tuple[list[Document], Sequence[FinancialFact], Counter[uuid.UUID]]:
-    """The candidates that have facts, their facts, and how many each has."""
-    with_facts = repository.documents_with_facts(session, enterprise_id)
-    present = [d for d in candidates if d.id in with_facts]
-    if not present:
-        return [], [], Counter()
-    facts = repository.facts_of_documents(session, enterprise_id, [d.id for d in present])
-    return present, facts, Counter(f.document_id for f in facts)
+    session: Session, books: FactBooks, enterprise_id: uuid.UUID, candidates: Sequence[Document]
+) -> tuple[list[Document], dict[uuid.UUID, FactBook]]:
+    """The candidates that have facts, and the book of each candidate."""
+    held = books.books(session, enterprise_id, candidates)
+    return [d for d in candidates if held[d.id].facts], held
 
 
 @dataclass(frozen=True)
@@ -262,6 +259,7 @@ class StatementPages:
 
 def statement_pages_for(
     session: Session,
+    books: FactBooks,
     enterprise_id: uuid.UUID,
     question: str,
     candidates: Sequence[Document],
@@ -278,13 +276,13 @@ def statement_pages_for(
     kinds = [k for m in metrics for k in metric_statements(m)]
     if not kinds:
         return None
-    present, facts, counts = _filings_with_facts(session, enterprise_id, candidates)
+    present, held = _filings_with_facts(session, books, enterprise_id, candidates)
     if not present:
         return None
-    document = max(present, key=lambda d: (d.fiscal_year or 0, counts[d.id]))
+    document = max(present, key=lambda d: (d.fiscal_year or 0, len(held[d.id].facts)))
     printed: dict[str, set[int]] = {}
-    for fact in facts:
-        if fact.document_id == document.id and fact.statement in kinds:
+    for fact in held[document.id].facts:
+        if fact.statement in kinds:
             printed.setdefault(fact.statement, set()).add(fact.page)
     # Every page of each statement (one printed over two pages has both), in the order asked.
     pages = list(dict.fromkeys(p for k in kinds for p in sorted(printed.get(k, ()))))
