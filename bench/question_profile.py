@@ -1,18 +1,23 @@
 """Where a question's CPU goes: the answer path profiled on one ingested 10-K.
 
-    python bench/question_profile.py [--workdir DIR] [--rounds 5] [--top 30]
+    python bench/question_profile.py [--workdir DIR] [--rounds 5] [--top 30] [--database-url URL]
 
 Embedded defaults in `--workdir` (kept for the next run: the Apple 10-K is ingested once with
-`brain ingest`), the app in-process through its HTTP stack (Starlette's test client), the dev
+`brain ingest`), or PostgreSQL with `--database-url` (an empty database: migrated and filled on
+the first run, with `--workdir` kept beside it for the vectors); the app in-process through its
+HTTP stack (Starlette's test client), the dev
 set's Apple questions (8): CPU per question (process time of every thread, so waits do not count)
 the first time each is asked (after one question has loaded the models), then asked again
 `--rounds` times; then the answer service called directly under cProfile, and the functions that
 take the time, by cumulative and by own time. Baseline in the same run: `GET /me`, the lightest signed-in call.
+The statements a question asked again sends to the database are timed too (time until each
+returns, by its opening words): with `--database-url`, PostgreSQL's share of a question.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import io
 import json
@@ -21,8 +26,11 @@ import pstats
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
@@ -70,11 +78,38 @@ def _profile_service(rounds: int, questions: list[str]) -> cProfile.Profile:
     return profile
 
 
+@contextlib.contextmanager
+def _timed_statements() -> Iterator[dict[str, tuple[float, int]]]:
+    """Every statement any engine runs meanwhile: (seconds until it returned, count) by its opening words."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    timed: dict[str, tuple[float, int]] = {}
+    local = threading.local()
+
+    def before(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        local.started = time.perf_counter()
+
+    def after(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        opening = " ".join(statement.split())[:70]
+        seconds, count = timed.get(opening, (0.0, 0))
+        timed[opening] = (seconds + time.perf_counter() - local.started, count + 1)
+
+    event.listen(Engine, "before_cursor_execute", before)
+    event.listen(Engine, "after_cursor_execute", after)
+    try:
+        yield timed
+    finally:
+        event.remove(Engine, "before_cursor_execute", before)
+        event.remove(Engine, "after_cursor_execute", after)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--database-url", default=None, help="PostgreSQL instead of SQLite")
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="brain-profile-"))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -88,6 +123,8 @@ def main() -> None:
     )
     for name in ("DATABASE_URL", "REDIS_URL", "CHROMA_URL", "STORAGE_URL", "OPENAI_API_KEY", "OPENAI_BASE_URL"):
         os.environ.pop(name, None)
+    if args.database_url:
+        os.environ["DATABASE_URL"] = args.database_url
     _prepare(workdir)
 
     from starlette.testclient import TestClient
@@ -114,10 +151,11 @@ def main() -> None:
         me_cpu = (time.process_time() - started) / (args.rounds * len(questions))
         # CPU per question through HTTP, every thread of the process counted.
         started, wall = time.process_time(), time.perf_counter()
-        for _ in range(args.rounds):
-            for question in questions:
-                answer = client.post("/api/enterprise/query", json={"question": question}, headers=headers)
-                assert answer.status_code == 200, answer.text
+        with _timed_statements() as statements:
+            for _ in range(args.rounds):
+                for question in questions:
+                    answer = client.post("/api/enterprise/query", json={"question": question}, headers=headers)
+                    assert answer.status_code == 200, answer.text
         asked = args.rounds * len(questions)
         cpu = (time.process_time() - started) / asked
         elapsed = (time.perf_counter() - wall) / asked
@@ -125,6 +163,11 @@ def main() -> None:
     print(f"{len(questions) - 1} questions asked the first time, through HTTP: {first_cpu * 1000:.1f} ms CPU each")
     print(f"{asked} questions asked again, through HTTP: {cpu * 1000:.1f} ms CPU and {elapsed * 1000:.1f} ms wall each")
     print(f"baseline GET /me: {me_cpu * 1000:.1f} ms CPU each")
+    total = sum(seconds for seconds, _ in statements.values())
+    print(f"database statements a question asked again: {sum(n for _, n in statements.values()) / asked:.1f}, ", end="")
+    print(f"{total / asked * 1000:.1f} ms until they return; by opening words:")
+    for opening, (seconds, count) in sorted(statements.items(), key=lambda item: -item[1][0])[: args.top]:
+        print(f"  {seconds / asked * 1000:6.2f} ms  {count / asked:5.2f}×  {opening}")
     print("the answer service called directly, under cProfile (the app runs endpoints on other threads):")
     for order in ("cumulative", "tottime"):
         out = io.StringIO()

@@ -17,13 +17,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from enterprise.answers.answer_cache import AnswerCache
 from enterprise.answers.hybrid import DenseSearcher
-from enterprise.answers.vectors import DocumentVectorCache, collection_for, delete_document_vectors
+from enterprise.answers.vectors import DocumentVectorCache, QueryVectors, collection_for, delete_document_vectors
 from enterprise.auth.service import TokenPolicy
 from enterprise.database import SCHEMA, enforce_tenant_setting
 from enterprise.documents.catalogue import SearchableCatalogue
+from enterprise.documents.chunk_cache import ChunkCache
 from enterprise.documents.models import Document
 from enterprise.documents.storage import OriginalStore, original_store
 from enterprise.finance import repository as finance_repository
+from enterprise.finance.books import FactBooks
 from shared.database import create_db_engine, create_session_factory
 from shared.embeddings import Embedder, get_embedder
 from shared.llm import get_chat_model
@@ -49,6 +51,9 @@ class EnterpriseRuntime:
     vector_cache: DocumentVectorCache = field(default_factory=DocumentVectorCache)
     answer_cache: AnswerCache = field(default_factory=AnswerCache)
     document_catalogue: SearchableCatalogue = field(default_factory=SearchableCatalogue)
+    fact_books: FactBooks = field(default_factory=FactBooks)
+    chunk_cache: ChunkCache = field(default_factory=ChunkCache)
+    query_vectors: QueryVectors = field(default_factory=QueryVectors)
     _chat_model: BaseChatModel | None = field(default=None, repr=False)
 
     @classmethod
@@ -72,6 +77,8 @@ class EnterpriseRuntime:
             login_throttle=LoginThrottle.from_settings(settings),
             vector_cache=DocumentVectorCache(settings.dense_cache_vectors),
             answer_cache=AnswerCache(settings.answer_cache_entries),
+            fact_books=FactBooks(settings.facts_cache_rows),
+            chunk_cache=ChunkCache(settings.chunk_cache_rows),
         )
 
     def vector_client(self) -> ClientAPI:
@@ -118,7 +125,7 @@ class EnterpriseRuntime:
         _nudge("webhooks", enqueue_delivery)
 
     def dense_searcher(self) -> DenseSearcher:
-        return DenseSearcher(self.vector_client(), self.embedder(), self.vector_cache)
+        return DenseSearcher(self.vector_client(), self.embedder(), self.vector_cache, self.query_vectors)
 
 
 def _nudge(kind: str, enqueue: Callable[..., object], *args: uuid.UUID) -> None:

@@ -90,6 +90,11 @@ class Settings(BaseSettings):
     # Answers each API process keeps for a question asked again while the enterprise's documents
     # are unchanged (a few KB each); 0 keeps none.
     answer_cache_entries: int = Field(default=2048, ge=0)
+    # Financial facts each process keeps for questions about figures (per filing, until its
+    # document changes; about 0.3 KB each); 0 keeps none.
+    facts_cache_rows: int = Field(default=200_000, ge=0)
+    # Passages each process keeps for the questions that read them again (about 2 KB each); 0 keeps none.
+    chunk_cache_rows: int = Field(default=20_000, ge=0)
 
     # Enterprise product
     enterprise_enabled: bool = False

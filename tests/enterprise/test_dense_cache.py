@@ -6,15 +6,16 @@ from __future__ import annotations
 import uuid
 
 import numpy as np
+from chromadb.api.models.Collection import Collection
 
-from enterprise.answers.vectors import DocumentVectorCache, add_vectors, collection_for
+from enterprise.answers.vectors import DocumentVectorCache, QueryVectors, add_vectors, collection_for
 from enterprise.runtime import EnterpriseRuntime
 from shared.embeddings import get_embedder
 from shared.settings import Settings
 from shared.vectorstore import get_chroma_client
 
 
-def _collection_with(documents: int, chunks: int) -> tuple[object, uuid.UUID, list[uuid.UUID]]:
+def _collection_with(documents: int, chunks: int) -> tuple[Collection, uuid.UUID, list[uuid.UUID]]:
     settings = Settings()
     embedder = get_embedder(settings)
     enterprise_id = uuid.uuid4()
@@ -32,17 +33,17 @@ def test_the_cache_keeps_within_its_budget_least_recent_out_first() -> None:
     collection, enterprise_id, (first, second, third) = _collection_with(3, 10)
     cache = DocumentVectorCache(max_vectors=25)
     for document_id in (first, second):
-        assert len(cache.matrix(collection, enterprise_id, document_id, "v1").chunk_ids) == 10  # type: ignore[arg-type]
+        assert len(cache.matrix(lambda: collection, enterprise_id, document_id, "v1").chunk_ids) == 10
     assert cache.held_vectors == 20
-    cache.matrix(collection, enterprise_id, first, "v1")  # type: ignore[arg-type]  # first is now the most recent
-    cache.matrix(collection, enterprise_id, third, "v1")  # type: ignore[arg-type]
+    cache.matrix(lambda: collection, enterprise_id, first, "v1")  # first is now the most recent
+    cache.matrix(lambda: collection, enterprise_id, third, "v1")
     assert cache.held_vectors == 20  # second went, the least recently asked
-    again = cache.matrix(collection, enterprise_id, first, "v1")  # type: ignore[arg-type]
+    again = cache.matrix(lambda: collection, enterprise_id, first, "v1")
     assert cache.held_vectors == 20
     assert np.allclose(np.linalg.norm(again.vectors, axis=1), 1.0)
 
     nothing = DocumentVectorCache(max_vectors=0)
-    assert len(nothing.matrix(collection, enterprise_id, first, "v1").chunk_ids) == 10  # type: ignore[arg-type]
+    assert len(nothing.matrix(lambda: collection, enterprise_id, first, "v1").chunk_ids) == 10
     assert nothing.held_vectors == 0  # answered, kept nowhere
 
 
@@ -57,18 +58,32 @@ def test_the_budget_comes_from_the_settings() -> None:
 def test_documents_not_held_are_read_together_and_each_gets_its_own_vectors() -> None:
     collection, enterprise_id, (first, second, third) = _collection_with(3, 4)
     cache = DocumentVectorCache(max_vectors=100)
-    held = cache.matrix(collection, enterprise_id, first, "v1")  # type: ignore[arg-type]
+    held = cache.matrix(lambda: collection, enterprise_id, first, "v1")
     unknown = uuid.uuid4()
     asked = [(first, "v1"), (second, "v1"), (unknown, "v1"), (third, "v1")]
-    matrices = cache.matrices(collection, enterprise_id, asked)  # type: ignore[arg-type]
+    matrices = cache.matrices(lambda: collection, enterprise_id, asked)
     assert matrices[0] is held  # held already: not read again
     assert [len(m.chunk_ids) for m in matrices] == [4, 4, 0, 4]
     stored: dict[str, list[str]] = {}
-    result = collection.get(include=["metadatas"])  # type: ignore[attr-defined]
-    for chunk_id, metadata in zip(result["ids"], result["metadatas"], strict=True):
-        stored.setdefault(metadata["document_id"], []).append(chunk_id)
+    result = collection.get(include=["metadatas"])
+    for chunk_id, metadata in zip(result["ids"], result["metadatas"] or [], strict=True):
+        stored.setdefault(str(metadata["document_id"]), []).append(chunk_id)
     for (document_id, _), matrix in zip(asked, matrices, strict=True):
         assert sorted(str(c) for c in matrix.chunk_ids) == sorted(stored.get(str(document_id), []))
     assert cache.held_vectors == 12
     # Another enterprise's id reads nothing of this one's vectors.
-    assert cache.matrices(collection, uuid.uuid4(), [(second, "v2")])[0].chunk_ids == []  # type: ignore[arg-type]
+    assert cache.matrices(lambda: collection, uuid.uuid4(), [(second, "v2")])[0].chunk_ids == []
+
+
+def test_a_question_asked_again_is_not_embedded_again() -> None:
+    embedder = get_embedder(Settings())
+    queries = QueryVectors(max_questions=1)
+    first = queries.vector(embedder, "What was the gross margin in 2019?")
+    assert np.allclose(first, embedder.embed_query("What was the gross margin in 2019?"), atol=1e-6)
+    assert queries.vector(embedder, "What was the gross margin in 2019?") is first  # kept, not embedded again
+    other = queries.vector(embedder, "How many employees did the company have?")
+    assert not np.allclose(other, first)
+    # Bound of one: the first question went, so it is embedded again (the same vector, a new copy).
+    again = queries.vector(embedder, "What was the gross margin in 2019?")
+    assert again is not first
+    assert np.allclose(again, first, atol=1e-6)

@@ -12,14 +12,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from chromadb.api import ClientAPI
+from chromadb.api.models.Collection import Collection
 from sqlalchemy.orm import Session
 
 from enterprise.answers import lexical
 from enterprise.answers.routing import DocumentProfile, Route
 from enterprise.answers.text_match import best_unit, question_terms
-from enterprise.answers.vectors import DenseHit, DocumentVectorCache, collection_for, exact_search
+from enterprise.answers.vectors import DenseHit, DocumentVectorCache, QueryVectors, collection_for, exact_search
 from enterprise.answers.vectors import search as dense_search
 from enterprise.documents import repository
+from enterprise.documents.chunk_cache import ChunkCache
 from enterprise.documents.models import Chunk, Document, DocumentStatus
 from shared.embeddings import Embedder
 
@@ -43,6 +45,7 @@ class DenseSearcher:
     client: ClientAPI
     embedder: Embedder
     cache: DocumentVectorCache
+    queries: QueryVectors
 
     def search(
         self, enterprise_id: uuid.UUID, question: str, documents: Sequence[Document], whole_enterprise: bool
@@ -50,8 +53,11 @@ class DenseSearcher:
         embedded = [d for d in documents if d.status == DocumentStatus.READY]
         if not embedded:
             return []
-        query_vector = self.embedder.embed_query(question)
-        collection = collection_for(self.client, self.embedder, enterprise_id)
+        query_vector = self.queries.vector(self.embedder, question)
+
+        def collection() -> Collection:
+            return collection_for(self.client, self.embedder, enterprise_id)
+
         if (
             len(embedded) <= EXACT_DENSE_MAX_DOCUMENTS
             and sum(d.chunk_count for d in embedded) <= EXACT_DENSE_MAX_CHUNKS
@@ -59,7 +65,7 @@ class DenseSearcher:
             matrices = self.cache.matrices(collection, enterprise_id, [(d.id, _version(d)) for d in embedded])
             return exact_search(matrices, query_vector, CANDIDATES)
         ids = None if whole_enterprise else [d.id for d in embedded]
-        return dense_search(collection, enterprise_id, query_vector, CANDIDATES, ids)
+        return dense_search(collection(), enterprise_id, query_vector, CANDIDATES, ids)
 
 
 def _version(document: Document) -> str:
@@ -90,6 +96,7 @@ def document_profiles(allowed: Sequence[Document]) -> list[DocumentProfile]:
 def retrieve(
     session: Session,
     dense: DenseSearcher | None,
+    chunks: ChunkCache,
     enterprise_id: uuid.UUID,
     question: str,
     allowed: Sequence[Document],
@@ -109,17 +116,18 @@ def retrieve(
         searched = [d for d in allowed if d.id in wanted]
         whole_enterprise = False
     passages = _search(
-        session, dense, enterprise_id, question, chosen.without_company(question), searched, whole_enterprise
+        session, dense, chunks, enterprise_id, question, chosen.without_company(question), searched, whole_enterprise
     )
     if not passages and len(searched) < len(allowed):
         searched = list(allowed)
-        passages = _search(session, dense, enterprise_id, question, question, searched, whole_enterprise)
+        passages = _search(session, dense, chunks, enterprise_id, question, question, searched, whole_enterprise)
     return Retrieval(passages, chosen, searched)
 
 
 def _search(
     session: Session,
     dense: DenseSearcher | None,
+    chunks: ChunkCache,
     enterprise_id: uuid.UUID,
     question: str,
     lexical_question: str,
@@ -133,12 +141,13 @@ def _search(
     lexical_hits = lexical.search(session, enterprise_id, lexical_question, CANDIDATES, ids)
     dense_hits = dense_future.result() if dense_future is not None else []
     return _fuse(
-        session, enterprise_id, documents, [h.chunk_id for h in lexical_hits], [h.chunk_id for h in dense_hits]
+        session, chunks, enterprise_id, documents, [h.chunk_id for h in lexical_hits], [h.chunk_id for h in dense_hits]
     )
 
 
 def _fuse(
     session: Session,
+    held: ChunkCache,
     enterprise_id: uuid.UUID,
     documents: list[Document],
     lexical_ids: list[uuid.UUID],
@@ -151,11 +160,10 @@ def _fuse(
         for chunk_id, rank in ranks.items():
             scores[chunk_id] = scores.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank)
     by_document = {d.id: d for d in documents}
-    chunks = repository.chunks_by_ids(session, enterprise_id, list(scores))
+    chunks = held.chunks(session, enterprise_id, list(scores), by_document)
     passages = [
         Passage(c, by_document[c.document_id], scores[c.id], lexical_rank.get(c.id), dense_rank.get(c.id))
         for c in chunks
-        if c.document_id in by_document
     ]
     passages.sort(key=lambda p: (-p.score, p.chunk.document_id, p.chunk.ordinal))
     return passages

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
-import math
 import re
 import uuid
 from collections.abc import Sequence
@@ -47,151 +45,70 @@ def search(
     return _sqlite(session, enterprise_id, terms, limit, document_ids)
 
 
-def _postgres(
-    session: Session, enterprise_id: uuid.UUID, terms: list[str], limit: int, document_ids: Sequence[uuid.UUID] | None
-) -> list[LexicalHit]:
-    """Any term may match (a long question must not require every word); a chunk ranks first by
-    how many of the question's terms it holds, then as `_ranked` says.
-
-    Only chunks that can reach the top are scored: scoring reads a chunk's whole vector of words,
-    and in a large enterprise most chunks hold some word of a question (scoring them all was the
-    query's whole cost). First the chunks holding all the terms, else all but one, and so on, each
-    set found by the full-text index alone, until one fills `limit`; past a few terms those sets
-    are too many conjunctions to write, and the index counts the terms each chunk holds instead.
-    """
-    term_queries = _term_queries(session, terms)
-    if not term_queries:
-        return []
-    for least in _thresholds(len(term_queries)):
-        candidates = _at_least(term_queries, least)
-        hits = _ranked(session, enterprise_id, terms, term_queries, candidates, limit, document_ids)
-        if len(hits) >= limit:
-            return hits
-    return _ranked_by_count(session, enterprise_id, terms, term_queries, limit, document_ids)
-
-
-# "At least k of n terms" is written as every k-term conjunction: past this many the query
-# grows larger than what it saves, and the terms are counted instead.
-MAX_CONJUNCTIONS = 64
 # Chunks that hold as many terms as the last one that makes the top are all scored, up to this
 # many (one common word alone matches thousands of chunks).
 TIED_CANDIDATES = 2000
 
 
-def _thresholds(terms: int) -> list[int]:
-    """How many terms a candidate must hold, in the order tried: all, all but one, ... (two at least)."""
-    return [k for k in range(terms, 1, -1) if math.comb(terms, k) <= MAX_CONJUNCTIONS]
-
-
-def _at_least(term_queries: list[str], least: int) -> str:
-    """A tsquery matching the chunks that hold at least `least` of the terms."""
-    return " | ".join(
-        "(" + " & ".join(f"({q})" for q in chosen) + ")" for chosen in itertools.combinations(term_queries, least)
-    )
-
-
-# How a candidate chunk `c` ranks, given `held`, the number of distinct terms it holds: that
-# first, then cover density, and the whole question printed as a phrase (a line item as the
-# filing words it) goes first. Each chunk is stemmed in its document's language, so each term is
-# looked up stemmed both ways.
-_SCORED = """
-    q AS (
-        SELECT CAST(:query AS tsquery) AS query,
-               phraseto_tsquery('english', :phrase) || phraseto_tsquery('spanish', :phrase) AS phrase
-    )
-    SELECT c.id,
-           {held}
-           + ts_rank_cd(c.search_vector, q.query, 1)
-           + CASE WHEN numnode(q.phrase) > 1 AND c.search_vector @@ q.phrase THEN 2 ELSE 0 END AS score
-"""
-
-
-def _ranked(
-    session: Session,
-    enterprise_id: uuid.UUID,
-    terms: list[str],
-    term_queries: list[str],
-    candidates: str,
-    limit: int,
-    document_ids: Sequence[uuid.UUID] | None,
+def _postgres(
+    session: Session, enterprise_id: uuid.UUID, terms: list[str], limit: int, document_ids: Sequence[uuid.UUID] | None
 ) -> list[LexicalHit]:
-    """The best `limit` of the chunks matching the tsquery `candidates`. Each term is its own
-    constant in the statement (a subquery over a list of terms ran once for every candidate)."""
+    """Any term may match (a long question must not require every word); a chunk ranks first by
+    how many of the question's terms it holds, then by cover density, and the whole question
+    printed as a phrase (a line item as the filing words it) goes first.
+
+    Only the chunks that can reach the top are ranked by cover density, which was most of the
+    statement's cost: each chunk holding a term has its terms counted from its own vector of
+    words (cheap), and those holding at least as many as the `limit`-th are ranked (ties with it
+    up to TIED_CANDIDATES). Each chunk is stemmed in its document's language, so each term is
+    looked up stemmed both ways. bench/lexical_query.py compares this with earlier statements.
+    """
+    term_queries = _term_queries(session, terms)
+    if not term_queries:
+        return []
     held = " + ".join(f"(c.search_vector @@ CAST(:t{n} AS tsquery))::int" for n in range(len(term_queries)))
     within = _document_filter(document_ids)
     sql = f"""
-        WITH {_SCORED.format(held=held)}
-        FROM enterprise.chunks c, q
-        WHERE c.enterprise_id = :enterprise_id AND c.search_vector @@ CAST(:candidates AS tsquery) {within}
-        ORDER BY score DESC, c.id
-        LIMIT :limit
-    """
-    return _scored(session, sql, enterprise_id, terms, term_queries, limit, document_ids, candidates=candidates)
-
-
-def _ranked_by_count(
-    session: Session,
-    enterprise_id: uuid.UUID,
-    terms: list[str],
-    term_queries: list[str],
-    limit: int,
-    document_ids: Sequence[uuid.UUID] | None,
-) -> list[LexicalHit]:
-    """The chunks holding the most terms, counted from the index (one match a term, reading no
-    chunk's words), scored as `_ranked` scores; ties with the last that makes the top are kept
-    up to TIED_CANDIDATES."""
-    term = "c.enterprise_id = :enterprise_id AND c.search_vector @@ CAST(:t{n} AS tsquery) " + _document_filter(
-        document_ids
-    )
-    term_match = "SELECT c.id FROM enterprise.chunks c WHERE " + term  # noqa: S608 (placeholders only)
-    matched = " UNION ALL ".join(term_match.format(n=n) for n in range(len(term_queries)))
-    sql = f"""
-        WITH held AS (
-            SELECT id, count(*) AS terms FROM ({matched}) m GROUP BY id
+        WITH held AS MATERIALIZED (
+            SELECT c.id, {held} AS terms
+            FROM enterprise.chunks c
+            WHERE c.enterprise_id = :enterprise_id AND c.search_vector @@ CAST(:query AS tsquery) {within}
         ), floor AS (
             SELECT COALESCE((SELECT terms FROM held ORDER BY terms DESC LIMIT 1 OFFSET :last), 1) AS terms
         ), candidates AS (
             SELECT id, terms FROM held WHERE terms > (SELECT terms FROM floor)
             UNION ALL
             (SELECT id, terms FROM held WHERE terms = (SELECT terms FROM floor) ORDER BY id LIMIT :tied)
-        ), {_SCORED.format(held="h.terms")}
+        ), q AS (
+            SELECT CAST(:query AS tsquery) AS query,
+                   phraseto_tsquery('english', :phrase) || phraseto_tsquery('spanish', :phrase) AS phrase
+        )
+        SELECT c.id,
+               h.terms
+               + ts_rank_cd(c.search_vector, q.query, 1)
+               + CASE WHEN numnode(q.phrase) > 1 AND c.search_vector @@ q.phrase THEN 2 ELSE 0 END AS score
         FROM candidates h JOIN enterprise.chunks c ON c.id = h.id, q
         ORDER BY score DESC, c.id
         LIMIT :limit
     """  # noqa: S608 (only placeholders are interpolated)
-    return _scored(
-        session, sql, enterprise_id, terms, term_queries, limit, document_ids, last=limit - 1, tied=TIED_CANDIDATES
-    )
-
-
-def _document_filter(document_ids: Sequence[uuid.UUID] | None) -> str:
-    return "AND c.document_id IN :document_ids" if document_ids is not None else ""
-
-
-def _scored(
-    session: Session,
-    sql: str,
-    enterprise_id: uuid.UUID,
-    terms: list[str],
-    term_queries: list[str],
-    limit: int,
-    document_ids: Sequence[uuid.UUID] | None,
-    **extra: object,
-) -> list[LexicalHit]:
-    """Runs a statement built on `_SCORED` with the parameters it names."""
     statement = text(sql)
     params: dict[str, object] = {
         "query": " | ".join(term_queries),
         "phrase": " ".join(terms),
         "enterprise_id": enterprise_id,
         "limit": limit,
+        "last": limit - 1,
+        "tied": TIED_CANDIDATES,
         **{f"t{n}": query for n, query in enumerate(term_queries)},
-        **extra,
     }
     if document_ids is not None:
         statement = statement.bindparams(bindparam("document_ids", expanding=True))
         params["document_ids"] = list(document_ids)
     return [LexicalHit(row[0], float(row[1])) for row in session.execute(statement, params)]
+
+
+def _document_filter(document_ids: Sequence[uuid.UUID] | None) -> str:
+    return "AND c.document_id IN :document_ids" if document_ids is not None else ""
 
 
 def _term_queries(session: Session, terms: list[str]) -> list[str]:
@@ -211,7 +128,9 @@ def _term_queries(session: Session, terms: list[str]) -> list[str]:
         ),
         {"terms": terms},
     )
-    return list(dict.fromkeys(str(row[0]) for row in rows))
+    # A word stemmed alike in both languages is one operand ("'per' | 'per'" is "'per'"): the same
+    # matches and rank, and cover density's cost grows with the operands.
+    return list(dict.fromkeys(" | ".join(dict.fromkeys(str(row[0]).split(" | "))) for row in rows))
 
 
 def _sqlite(

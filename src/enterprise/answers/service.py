@@ -42,6 +42,7 @@ from enterprise.documents.models import Document
 from enterprise.documents.repository import DocumentFilters, searchable_stamp
 from enterprise.finance import service as finance_service
 from enterprise.finance.answers import describe
+from enterprise.finance.books import FactBooks
 from enterprise.finance.metrics import Fact
 from enterprise.finance.questions import parse_question, search_text, spelled_out
 from enterprise.finance.service import AnsweredFromFacts
@@ -83,11 +84,14 @@ class _Context:
     spelled: list[tuple[str, str]] = field(default_factory=list)  # its abbreviations spelled out
 
 
-def _prepare(session: Session, runtime: EnterpriseRuntime, user: User, question: Question) -> _Context:
+def _prepare(
+    session: Session, runtime: EnterpriseRuntime, user: User, question: Question, stamp: str | None = None
+) -> _Context:
+    """`stamp`: the documents' digest when the caller has just read it (the answer cache's key)."""
     started = time.perf_counter()
     language = detect_language(question.text)
     listing = runtime.document_catalogue.searchable(
-        session, user.enterprise_id, question.filters, question.document_ids
+        session, user.enterprise_id, question.filters, question.document_ids, stamp
     )
     allowed = listing.documents
     whole = question.document_ids is None and question.filters == DocumentFilters()
@@ -101,6 +105,7 @@ def _prepare(session: Session, runtime: EnterpriseRuntime, user: User, question:
     figures = (
         _from_facts(
             session,
+            runtime.fact_books,
             user,
             _facts_wording(question.text, wording, chosen),
             allowed,
@@ -112,7 +117,9 @@ def _prepare(session: Session, runtime: EnterpriseRuntime, user: User, question:
     )
     # Role-play, rounding and unit instructions are not what the question is about.
     searched = search_text(" ".join([question.text, *(t.text for t in translated)]))
-    found = retrieve(session, runtime.dense_searcher(), user.enterprise_id, searched, allowed, whole, chosen)
+    found = retrieve(
+        session, runtime.dense_searcher(), runtime.chunk_cache, user.enterprise_id, searched, allowed, whole, chosen
+    )
     # Inside the named company's filings its name tells nothing apart: rank on the rest.
     subject = found.route.without_company(searched)
     # Translations are other wordings of the question's own terms; so are the English words an
@@ -139,7 +146,8 @@ def _prepare(session: Session, runtime: EnterpriseRuntime, user: User, question:
         # A reasoned answer: the pages its figures come from, then what the search found.
         pages = _figure_pages(session, user, figures, pages, question.top_k)
     elif runtime.settings.enable_financial_parsing:
-        pages = _with_statement_pages(session, user, wording, allowed, chosen, pages, question.top_k)
+        books = runtime.fact_books
+        pages = _with_statement_pages(session, books, user, wording, allowed, chosen, pages, question.top_k)
     return _Context(language, pages, started, subject, None, figures, question.text, translated, spelled)
 
 
@@ -159,6 +167,7 @@ def _languages(allowed: list[Document]) -> set[str]:
 
 def _with_statement_pages(
     session: Session,
+    books: FactBooks,
     user: User,
     wording: str,
     allowed: list[Document],
@@ -173,7 +182,7 @@ def _with_statement_pages(
     if chosen.company is None and len(_companies(candidates)) > 1:
         return found
     located = finance_service.statement_pages_for(
-        session, user.enterprise_id, wording, candidates, chosen.company_words
+        session, books, user.enterprise_id, wording, candidates, chosen.company_words
     )
     if located is None:
         return found
@@ -190,7 +199,13 @@ def _with_statement_pages(
 
 
 def _from_facts(
-    session: Session, user: User, wording: str, allowed: list[Document], chosen: Route, companies: set[str]
+    session: Session,
+    books: FactBooks,
+    user: User,
+    wording: str,
+    allowed: list[Document],
+    chosen: Route,
+    companies: set[str],
 ) -> AnsweredFromFacts | None:
     """The question's figures from the financial facts: one exact value, or those a reasoned answer
     rests on. `companies`: those of `allowed`."""
@@ -203,7 +218,7 @@ def _from_facts(
         if not candidates:
             return None
     return finance_service.answer_question(
-        session, user.enterprise_id, wording, candidates, chosen.years, chosen.company_words
+        session, books, user.enterprise_id, wording, candidates, chosen.years, chosen.company_words
     )
 
 
@@ -362,7 +377,7 @@ def _answer(
         answered.from_cache = True
         yield StreamEvent("answer", answered=answered)
         return
-    context = _prepare(session, runtime, user, question)
+    context = _prepare(session, runtime, user, question, key.documents if key is not None else None)
     if context.from_facts is not None:
         answered = _finish(session, user, question, context, context.from_facts, AnswerMode.FACTS)
         _remember(runtime, key, answered, AnswerMode.FACTS)

@@ -14,6 +14,7 @@ import math
 import re
 import threading
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -111,7 +112,10 @@ def _content_terms(text: str, language: str) -> tuple[str, ...]:
     return tuple(stems)
 
 
-def split_units(text: str) -> list[str]:
+# Every candidate passage is split again by each question that reads it (the reranker, then the
+# extractive answer): kept per process like its terms.
+@functools.lru_cache(maxsize=8_192)
+def split_units(text: str) -> tuple[str, ...]:
     """Sentences of prose, rows of a table ("label | header: value"), lines of a statement page."""
     units: list[str] = []
     for block in _SENTENCE_END.split(text):
@@ -124,7 +128,7 @@ def split_units(text: str) -> list[str]:
             units.extend(lines)
         else:
             units.append(" ".join(lines))
-    return units
+    return tuple(units)
 
 
 # A line of this many words that ends in a figure is prose ("…ascendía a 2,3"), not a statement row.
@@ -163,22 +167,31 @@ class QuestionTerms:
     alternatives: list[tuple[frozenset[str], frozenset[str]]] = field(default_factory=list)
     borrowed: frozenset[str] = frozenset()  # the terms that only the alternatives bring
 
-    @property
+    @functools.cached_property
     def total_weight(self) -> float:
         return sum(self.weights[t] for t in set(self.terms) if t not in self.borrowed) or 1.0
 
-    def credited(self, present: set[str]) -> set[str]:
+    @functools.cached_property
+    def _own(self) -> frozenset[str]:
+        return frozenset(self.terms) - self.borrowed
+
+    @functools.cached_property
+    def _weighed(self) -> frozenset[str]:
+        return frozenset(self.weights) - self.borrowed
+
+    # Both below run for every sentence and row of every candidate passage: set operations, not loops.
+    def credited(self, present: AbstractSet[str]) -> set[str]:
         """The question's own terms that `present` says, in its words or in another wording."""
-        own = {t for t in self.terms if t in present and t not in self.borrowed}
+        own = set(self._own.intersection(present))
         for wording, sources in self.alternatives:
             if wording <= present:
                 # Only terms still asked about: one the search set aside (a company's name) is not.
                 own |= sources & self.weights.keys()
         return own
 
-    def matching(self, present: set[str]) -> set[str]:
+    def matching(self, present: AbstractSet[str]) -> set[str]:
         """The terms of `present` that say something of the question, in its words or another wording."""
-        found = {t for t in present if t in self.weights and t not in self.borrowed}
+        found = set(self._weighed.intersection(present))
         for wording, _ in self.alternatives:
             if wording <= present:
                 found |= wording
@@ -225,23 +238,33 @@ def row_label(unit: str) -> str | None:
     return label.split(": ", 1)[1] if ": " in label else label
 
 
+@dataclass(frozen=True)
+class _UnitTerms:
+    present: frozenset[str]
+    named: frozenset[str]  # a table row's label's terms; a sentence's own
+    adjacent: frozenset[tuple[str, str]]
+
+
+@functools.lru_cache(maxsize=16_384)
+def _unit_terms(unit: str, language: str) -> _UnitTerms:
+    unit_terms = _content_terms(unit, language)
+    label = row_label(unit)
+    named = _content_terms(label, language) if label is not None else unit_terms
+    return _UnitTerms(frozenset(unit_terms), frozenset(named), frozenset(itertools.pairwise(unit_terms)))
+
+
 def unit_score(question: QuestionTerms, unit: str, language: str = "en") -> float:
     """0 (no word of the question) up to about 2 (every word, in order, and nothing else)."""
-    unit_terms = content_terms(unit, language)
-    if not unit_terms:
+    terms = _unit_terms(unit, language)
+    if not terms.present:
         return 0.0
-    present = set(unit_terms)
-    matched = question.matching(present)
+    matched = question.matching(terms.present)
     if not matched:
         return 0.0
-    coverage = sum(question.weights[t] for t in question.credited(present)) / question.total_weight
-    label = row_label(unit)
-    named_terms = content_terms(label, language) if label is not None else unit_terms
-    named = set(named_terms)
-    named_weight = sum(question.weights.get(t, 1.0) for t in named) or 1.0
-    precision = sum(question.weights[t] for t in matched if t in named) / named_weight
-    adjacent = set(itertools.pairwise(unit_terms))
-    pairs = len(question.pairs & adjacent) / len(question.pairs) if question.pairs else 0.0
+    coverage = sum(question.weights[t] for t in question.credited(terms.present)) / question.total_weight
+    named_weight = sum(question.weights.get(t, 1.0) for t in terms.named) or 1.0
+    precision = sum(question.weights[t] for t in matched if t in terms.named) / named_weight
+    pairs = len(question.pairs & terms.adjacent) / len(question.pairs) if question.pairs else 0.0
     return coverage + PRECISION_WEIGHT * precision + PAIRS_WEIGHT * pairs
 
 

@@ -6,7 +6,7 @@ import hashlib
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -136,7 +136,7 @@ class DocumentVectorCache:
 
     def __init__(self, max_vectors: int = 400_000) -> None:
         self._max_vectors = max_vectors
-        self._entries: OrderedDict[tuple[uuid.UUID, str], _Matrix] = OrderedDict()
+        self._entries: OrderedDict[tuple[uuid.UUID, uuid.UUID, str], _Matrix] = OrderedDict()
         self._held = 0
         self._lock = threading.Lock()
 
@@ -144,15 +144,22 @@ class DocumentVectorCache:
     def held_vectors(self) -> int:
         return self._held
 
-    def matrix(self, collection: Collection, enterprise_id: uuid.UUID, document_id: uuid.UUID, version: str) -> _Matrix:
+    def matrix(
+        self, collection: Callable[[], Collection], enterprise_id: uuid.UUID, document_id: uuid.UUID, version: str
+    ) -> _Matrix:
         return self.matrices(collection, enterprise_id, [(document_id, version)])[0]
 
     def matrices(
-        self, collection: Collection, enterprise_id: uuid.UUID, documents: Sequence[tuple[uuid.UUID, str]]
+        self,
+        collection: Callable[[], Collection],
+        enterprise_id: uuid.UUID,
+        documents: Sequence[tuple[uuid.UUID, str]],
     ) -> list[_Matrix]:
-        """Each (document, version)'s vectors; those not held are read from Chroma in one request."""
-        keys = [(document_id, f"{collection.name}:{version}") for document_id, version in documents]
-        found: dict[tuple[uuid.UUID, str], _Matrix] = {}
+        """Each (document, version)'s vectors; those not held are read from Chroma in one request.
+        `collection` opens the enterprise's collection, only when something must be read (opening
+        it asks Chroma's server, a round trip that a question answered from memory does not need)."""
+        keys = [(enterprise_id, document_id, version) for document_id, version in documents]
+        found: dict[tuple[uuid.UUID, uuid.UUID, str], _Matrix] = {}
         with self._lock:
             for key in keys:
                 if key in self._entries:
@@ -160,13 +167,13 @@ class DocumentVectorCache:
                     found[key] = self._entries[key]
         missing = [key for key in keys if key not in found]
         if missing:
-            loaded = _load_matrices(collection, enterprise_id, [document_id for document_id, _ in missing])
+            loaded = _load_matrices(collection(), enterprise_id, [document_id for _, document_id, _ in missing])
             for key in missing:
-                found[key] = loaded[key[0]]
+                found[key] = loaded[key[1]]
                 self._keep(key, found[key])
         return [found[key] for key in keys]
 
-    def _keep(self, key: tuple[uuid.UUID, str], loaded: _Matrix) -> None:
+    def _keep(self, key: tuple[uuid.UUID, uuid.UUID, str], loaded: _Matrix) -> None:
         with self._lock:
             if key in self._entries:
                 return
@@ -179,6 +186,31 @@ class DocumentVectorCache:
             ):
                 _, evicted = self._entries.popitem(last=False)
                 self._held -= len(evicted.chunk_ids)
+
+
+class QueryVectors:
+    """The vectors of recent questions, by model and wording: a question asked again (a team asks
+    the same things; the dashboard's saved questions) is not embedded again. `max_questions`
+    kept at most (1.5 KB each), least recently asked dropped first; 0 keeps none."""
+
+    def __init__(self, max_questions: int = 4096) -> None:
+        self._max_questions = max_questions
+        self._held: OrderedDict[tuple[str, str], tuple[float, ...]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def vector(self, embedder: Embedder, question: str) -> tuple[float, ...]:
+        key = (embedder.name, question)
+        with self._lock:
+            held = self._held.get(key)
+            if held is not None:
+                self._held.move_to_end(key)
+                return held
+        vector = tuple(embedder.embed_query(question))
+        with self._lock:
+            self._held[key] = vector
+            while len(self._held) > self._max_questions:
+                self._held.popitem(last=False)
+        return vector
 
 
 _EMPTY = _Matrix([], np.zeros((0, 0), dtype=np.float32))

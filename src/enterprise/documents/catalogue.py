@@ -61,13 +61,16 @@ class SearchableCatalogue:
         enterprise_id: uuid.UUID,
         filters: DocumentFilters,
         document_ids: Sequence[uuid.UUID] | None,
+        stamp: str | None = None,
     ) -> SearchableListing:
         """The searchable documents within `filters` and `document_ids` (those of
-        `repository.searchable_version_keys`), as detached rows not to be changed."""
+        `repository.searchable_version_keys`), as detached rows not to be changed. `stamp`:
+        `repository.searchable_stamp` of the same, when the caller has just read it."""
         if document_ids is not None and not document_ids:
             return SearchableListing("", [])
         key = (enterprise_id, filters, None if document_ids is None else frozenset(document_ids))
-        stamp = repository.searchable_stamp(session, enterprise_id, filters, document_ids)
+        if stamp is None:
+            stamp = repository.searchable_stamp(session, enterprise_id, filters, document_ids)
         current = self._listing(key, stamp)
         if current is not None:
             return current

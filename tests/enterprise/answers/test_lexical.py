@@ -3,11 +3,14 @@ the question; stop words of either language never count."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
 
 from enterprise.answers import lexical
+from enterprise.runtime import EnterpriseRuntime
+from shared.database import session_scope
 from tests.enterprise.conftest import EnterpriseApi, wait_for_document
 from tests.factories import bearer, enterprise_token, make_enterprise
 
@@ -49,7 +52,7 @@ def test_more_of_the_words_ranks_first(library: tuple[EnterpriseApi, str]) -> No
 
 
 def test_a_long_question_is_ranked_the_same_way(library: tuple[EnterpriseApi, str]) -> None:
-    # Too many words to write every "all but k" combination: the terms are counted instead.
+    # A long question (more words than any passage holds) ranks by how many of them each holds.
     question = (
         "Which warehouse in Lisbon ships pallets of cork to Madrid and when, compared with the "
         "volumes of the Porto warehouse that ships wine to its buyers?"
@@ -65,3 +68,31 @@ def test_stop_words_of_either_language_do_not_count(library: tuple[EnterpriseApi
     assert _found(library, "What is the payroll?") == ["payroll.txt"]
     assert _found(library, "la nómina de payroll") == ["payroll.txt"]
     assert _found(library, "what is the") == []
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Lisbon warehouse cork pallets",
+        "Which warehouse in Lisbon ships pallets of cork to Madrid and when, compared with the "
+        "volumes of the Porto warehouse that ships wine to its buyers?",
+        "cork prices in the second quarter",
+    ],
+)
+def test_the_best_few_are_the_head_of_the_whole_ranking(library: tuple[EnterpriseApi, str], question: str) -> None:
+    # Only the chunks holding as many terms as the last one kept are ranked in full: asking for
+    # fewer must give the head of the longer list, not another order.
+    api, token = library
+    me = api.client.get(api.url("/me"), headers=bearer(token))
+    assert me.status_code == 200, me.text
+    enterprise_id = uuid.UUID(me.json()["enterprise"]["id"])
+    runtime = EnterpriseRuntime.from_settings(api.settings, owner=True)
+    with session_scope(runtime.session_factory) as session:
+        everything = lexical.search(session, enterprise_id, question, 10)
+        heads = [lexical.search(session, enterprise_id, question, n) for n in (1, 2)]
+    runtime.engine.dispose()
+    assert len(everything) >= 2  # the memos that hold some of the words
+    for head in heads:
+        assert [(h.chunk_id, round(h.score, 6)) for h in head] == [
+            (h.chunk_id, round(h.score, 6)) for h in everything[: len(head)]
+        ]
