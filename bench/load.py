@@ -11,12 +11,14 @@ loops for `--seconds` without pause: 93% questions (the dev set's questions abou
 filings, each with and without `document_ids`), 5% document listings, 2% uploads of a short memo
 of its own; requests alternate between the two API processes.
 
-Three phases of the same length, each against fresh API processes: (1) the baseline, answer
-cache off (`ANSWER_CACHE_ENTRIES=0`); (2) the cache on; (3) the cache on while, a third of the
-way in, one worker is killed (SIGKILL, started again 5 s later, as an orchestrator would) and,
-two thirds in, Redis is restarted without persistence (every queued job lost). After the load,
-every document uploaded must reach ready; the reaper (`INGESTION_STALE_SECONDS=60`) requeues
-what the killed worker held and what the queue lost.
+First, for a third of `--seconds`, the same clients ask only `GET /me`, the lightest signed-in
+call (a token checked, the user read): what the machine serves when a request does nothing else,
+the floor for everything below. Then three phases of the same length, each against fresh API
+processes: (1) the baseline, answer cache off (`ANSWER_CACHE_ENTRIES=0`); (2) the cache on; (3)
+the cache on while, a third of the way in, one worker is killed (SIGKILL, started again 5 s later,
+as an orchestrator would) and, two thirds in, Redis is restarted without persistence (every queued
+job lost). After the load, every document uploaded must reach ready; the reaper
+(`INGESTION_STALE_SECONDS=60`) requeues what the killed worker held and what the queue lost.
 
 Restarting Redis stops the machine's Redis for a second: never run this beside the test suite.
 """
@@ -125,6 +127,29 @@ async def _client(
                 tally.record(kind, started, str(response.status_code))
             except httpx.TransportError as exc:
                 tally.record(kind, started, type(exc).__name__)
+
+
+async def _floor(bases: list[str], token: str, clients: int, seconds: float) -> Tally:
+    """Every client asks `GET /me` without pause."""
+    tally = Tally()
+    deadline = time.monotonic() + seconds
+
+    async def one(number: int) -> None:
+        async with httpx.AsyncClient(headers={"Authorization": f"Bearer {token}"}, timeout=120) as http:
+            turn = number
+            while time.monotonic() < deadline:
+                turn += 1
+                started = time.perf_counter()
+                try:
+                    response = await http.get(f"{bases[turn % len(bases)]}/api/enterprise/me")
+                    tally.record("me", started, str(response.status_code))
+                except httpx.TransportError as exc:
+                    tally.record("me", started, type(exc).__name__)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(one(n) for n in range(clients)))
+    tally.seconds = time.perf_counter() - started
+    return tally
 
 
 async def _load(bases: list[str], token: str, questions: list[dict[str, Any]], clients: int, seconds: float) -> Tally:
@@ -280,6 +305,16 @@ def main() -> None:
         ids = _ingest(bases[0], token, args.filings.split(","))
         questions = _questions(ids)
         print(f"{len(questions)} questions, {args.clients} clients, {args.seconds:.0f} s a phase")
+        for api in apis:
+            api.stop()
+        apis, bases = _start_apis(services, "floor")
+        cpu_before = _cpu_now(apis)
+        _report(
+            "the floor: GET /me only",
+            asyncio.run(_floor(bases, token, args.clients, args.seconds / 3)),
+            apis,
+            _cpu_used(cpu_before, apis),
+        )
         uploaded: list[str] = []
         for phase, cache, faults in (
             ("baseline: answer cache off", "0", False),

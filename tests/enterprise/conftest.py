@@ -56,6 +56,17 @@ def job_worker() -> Iterator[None]:
     workers.stop()
 
 
+def upload_ready(api: EnterpriseApi, token: str, name: str, text: str) -> dict[str, Any]:
+    """A text document uploaded through the API and waited for until ready."""
+    response = api.client.post(
+        api.url("/documents"), files={"file": (name, text.encode())}, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 202, response.text
+    document = wait_for_document(api, token, response.json()["id"])
+    assert document["status"] == "ready", document["error"]
+    return document
+
+
 def wait_for_document(
     api: EnterpriseApi, token: str, document_id: str, until: tuple[str, ...] = ("ready", "failed"), timeout: float = 300
 ) -> dict[str, Any]:

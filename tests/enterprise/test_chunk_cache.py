@@ -4,7 +4,6 @@ unchanged, none of a document read again since, never another enterprise's, with
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -14,7 +13,7 @@ from enterprise.documents.models import Chunk, Document
 from enterprise.runtime import EnterpriseRuntime
 from shared.database import session_scope
 from shared.settings import Settings
-from tests.enterprise.conftest import EnterpriseApi, wait_for_document
+from tests.enterprise.conftest import EnterpriseApi, upload_ready, wait_for_document
 from tests.factories import bearer, enterprise_token, make_enterprise
 
 pytestmark = pytest.mark.usefixtures("job_worker")
@@ -26,23 +25,15 @@ MEMO = "\n\n".join(
 )
 
 
-def _upload(api: EnterpriseApi, token: str, name: str, text: str) -> dict[str, Any]:
-    response = api.client.post(api.url("/documents"), files={"file": (name, text.encode())}, headers=bearer(token))
-    assert response.status_code == 202, response.text
-    document = wait_for_document(api, token, response.json()["id"])
-    assert document["status"] == "ready", document["error"]
-    return document
-
-
 def test_passages_are_kept_until_their_document_changes(enterprise_api: EnterpriseApi) -> None:
     api = enterprise_api
     ours = make_enterprise(api.settings, "chunk-cache")
     theirs = make_enterprise(api.settings, "chunk-cache-other")
     token = enterprise_token(api.client, api.prefix, ours.admin_email)
     other_token = enterprise_token(api.client, api.prefix, theirs.admin_email)
-    memo = _upload(api, token, "porto-memo.txt", MEMO)
-    foreign = _upload(api, other_token, "vigo-memo.txt", "Their memo: the Vigo warehouse ships 900 pallets.")
-    second = _upload(api, token, "lyon-memo.txt", "Lyon memo: the Lyon depot received 300 pallets of olive oil.")
+    memo = upload_ready(api, token, "porto-memo.txt", MEMO)
+    foreign = upload_ready(api, other_token, "vigo-memo.txt", "Their memo: the Vigo warehouse ships 900 pallets.")
+    second = upload_ready(api, token, "lyon-memo.txt", "Lyon memo: the Lyon depot received 300 pallets of olive oil.")
     runtime = EnterpriseRuntime.from_settings(api.settings, owner=True)
     cache = ChunkCache()
 

@@ -12,18 +12,10 @@ from enterprise.documents.catalogue import SearchableCatalogue
 from enterprise.documents.repository import DocumentFilters
 from enterprise.runtime import EnterpriseRuntime
 from shared.database import session_scope
-from tests.enterprise.conftest import EnterpriseApi, wait_for_document
+from tests.enterprise.conftest import EnterpriseApi, upload_ready
 from tests.factories import bearer, enterprise_token, make_enterprise
 
 pytestmark = pytest.mark.usefixtures("job_worker")
-
-
-def _upload(api: EnterpriseApi, token: str, name: str, text: str) -> dict[str, Any]:
-    response = api.client.post(api.url("/documents"), files={"file": (name, text.encode())}, headers=bearer(token))
-    assert response.status_code == 202, response.text
-    document = wait_for_document(api, token, response.json()["id"])
-    assert document["status"] == "ready", document["error"]
-    return document
 
 
 def test_kept_while_unchanged_read_again_where_changed(enterprise_api: EnterpriseApi) -> None:
@@ -33,9 +25,10 @@ def test_kept_while_unchanged_read_again_where_changed(enterprise_api: Enterpris
     token = enterprise_token(api.client, api.prefix, ours.admin_email)
     other_token = enterprise_token(api.client, api.prefix, theirs.admin_email)
     memos = [
-        _upload(api, token, f"memo-{n}.txt", f"Memo {n}: the Porto warehouse ships {n}00 pallets.") for n in (1, 2, 3)
+        upload_ready(api, token, f"memo-{n}.txt", f"Memo {n}: the Porto warehouse ships {n}00 pallets.")
+        for n in (1, 2, 3)
     ]
-    foreign = _upload(api, other_token, "their-memo.txt", "Their memo: the Vigo warehouse ships 900 pallets.")
+    foreign = upload_ready(api, other_token, "their-memo.txt", "Their memo: the Vigo warehouse ships 900 pallets.")
     runtime = EnterpriseRuntime.from_settings(api.settings)
     catalogue = SearchableCatalogue()
     everything = DocumentFilters()
