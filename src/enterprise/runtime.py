@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from enterprise.answers.answer_cache import AnswerCache
 from enterprise.answers.hybrid import DenseSearcher
-from enterprise.answers.vectors import DocumentVectorCache, QueryVectors, collection_for, delete_document_vectors
+from enterprise.answers.vectors import DocumentVectorCache, collection_for, delete_document_vectors
 from enterprise.auth.service import TokenPolicy
 from enterprise.database import SCHEMA, enforce_tenant_setting
 from enterprise.documents.catalogue import SearchableCatalogue
@@ -53,7 +53,6 @@ class EnterpriseRuntime:
     document_catalogue: SearchableCatalogue = field(default_factory=SearchableCatalogue)
     fact_books: FactBooks = field(default_factory=FactBooks)
     chunk_cache: ChunkCache = field(default_factory=ChunkCache)
-    query_vectors: QueryVectors = field(default_factory=QueryVectors)
     _chat_model: BaseChatModel | None = field(default=None, repr=False)
 
     @classmethod
@@ -125,7 +124,7 @@ class EnterpriseRuntime:
         _nudge("webhooks", enqueue_delivery)
 
     def dense_searcher(self) -> DenseSearcher:
-        return DenseSearcher(self.vector_client(), self.embedder(), self.vector_cache, self.query_vectors)
+        return DenseSearcher(self.vector_client(), self.embedder(), self.vector_cache)
 
 
 def _nudge(kind: str, enqueue: Callable[..., object], *args: uuid.UUID) -> None:

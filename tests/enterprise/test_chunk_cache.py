@@ -84,7 +84,7 @@ def test_passages_are_kept_until_their_document_changes(enterprise_api: Enterpri
 def test_the_bounds_come_from_the_settings() -> None:
     runtime = EnterpriseRuntime.from_settings(Settings(chunk_cache_rows=7, facts_cache_rows=9))
     try:
-        assert runtime.chunk_cache._max_chunks == 7
-        assert runtime.fact_books._max_facts == 9
+        assert runtime.chunk_cache.max_chunks == 7
+        assert runtime.fact_books.max_facts == 9
     finally:
         runtime.engine.dispose()

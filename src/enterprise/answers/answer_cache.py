@@ -13,9 +13,7 @@ by the documents.
 from __future__ import annotations
 
 import copy
-import threading
 import uuid
-from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
 
@@ -24,6 +22,7 @@ from sqlalchemy.orm import Session
 from enterprise.answers.extractive import Citation, Draft
 from enterprise.answers.models import AnswerMode
 from enterprise.documents.models import Document
+from enterprise.lru import BoundedLRU
 
 
 @dataclass(frozen=True)
@@ -96,26 +95,14 @@ class AnswerCache:
     """Least recently asked dropped first; `entries` 0 keeps nothing."""
 
     def __init__(self, entries: int = 2048) -> None:
-        self._max_entries = entries
-        self._entries: OrderedDict[AnswerKey, CachedAnswer] = OrderedDict()
-        self._lock = threading.Lock()
+        self._entries: BoundedLRU[AnswerKey, CachedAnswer] = BoundedLRU(entries)
 
     @property
     def enabled(self) -> bool:
-        return self._max_entries > 0
+        return self._entries.bound > 0
 
     def get(self, key: AnswerKey) -> CachedAnswer | None:
-        with self._lock:
-            found = self._entries.get(key)
-            if found is not None:
-                self._entries.move_to_end(key)
-            return found
+        return self._entries.get(key)
 
     def put(self, key: AnswerKey, answer: CachedAnswer) -> None:
-        if not self.enabled:
-            return
-        with self._lock:
-            self._entries[key] = answer
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._max_entries:
-                self._entries.popitem(last=False)
+        self._entries.put(key, answer)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from enterprise.answers import lexical
 from enterprise.answers.routing import DocumentProfile, Route
 from enterprise.answers.text_match import best_unit, question_terms
-from enterprise.answers.vectors import DenseHit, DocumentVectorCache, QueryVectors, collection_for, exact_search
+from enterprise.answers.vectors import DenseHit, DocumentVectorCache, collection_for, exact_search
 from enterprise.answers.vectors import search as dense_search
 from enterprise.documents import repository
 from enterprise.documents.chunk_cache import ChunkCache
@@ -45,7 +45,6 @@ class DenseSearcher:
     client: ClientAPI
     embedder: Embedder
     cache: DocumentVectorCache
-    queries: QueryVectors
 
     def search(
         self, enterprise_id: uuid.UUID, question: str, documents: Sequence[Document], whole_enterprise: bool
@@ -53,7 +52,7 @@ class DenseSearcher:
         embedded = [d for d in documents if d.status == DocumentStatus.READY]
         if not embedded:
             return []
-        query_vector = self.queries.vector(self.embedder, question)
+        query_vector = self.embedder.embed_query(question)  # the embedder keeps recent questions' vectors
 
         def collection() -> Collection:
             return collection_for(self.client, self.embedder, enterprise_id)

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import threading
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +12,7 @@ import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 
+from enterprise.lru import BoundedLRU
 from shared.embeddings import Embedder
 from shared.vectorstore import model_collection
 
@@ -135,14 +134,19 @@ class DocumentVectorCache:
     """
 
     def __init__(self, max_vectors: int = 400_000) -> None:
-        self._max_vectors = max_vectors
-        self._entries: OrderedDict[tuple[uuid.UUID, uuid.UUID, str], _Matrix] = OrderedDict()
-        self._held = 0
-        self._lock = threading.Lock()
+        # A document without vectors (not embedded yet) weighs one: it is kept too, not asked again.
+        self._entries: BoundedLRU[tuple[uuid.UUID, uuid.UUID, str], _Matrix] = BoundedLRU(
+            max_vectors, lambda matrix: max(1, len(matrix.chunk_ids))
+        )
+
+    @property
+    def max_vectors(self) -> int:
+        return self._entries.bound
 
     @property
     def held_vectors(self) -> int:
-        return self._held
+        """The vectors kept, a document without any counting one."""
+        return self._entries.weight
 
     def matrix(
         self, collection: Callable[[], Collection], enterprise_id: uuid.UUID, document_id: uuid.UUID, version: str
@@ -159,58 +163,14 @@ class DocumentVectorCache:
         `collection` opens the enterprise's collection, only when something must be read (opening
         it asks Chroma's server, a round trip that a question answered from memory does not need)."""
         keys = [(enterprise_id, document_id, version) for document_id, version in documents]
-        found: dict[tuple[uuid.UUID, uuid.UUID, str], _Matrix] = {}
-        with self._lock:
-            for key in keys:
-                if key in self._entries:
-                    self._entries.move_to_end(key)
-                    found[key] = self._entries[key]
+        found = {key: held for key in keys if (held := self._entries.get(key)) is not None}
         missing = [key for key in keys if key not in found]
         if missing:
             loaded = _load_matrices(collection(), enterprise_id, [document_id for _, document_id, _ in missing])
             for key in missing:
                 found[key] = loaded[key[1]]
-                self._keep(key, found[key])
+                self._entries.put(key, found[key])
         return [found[key] for key in keys]
-
-    def _keep(self, key: tuple[uuid.UUID, uuid.UUID, str], loaded: _Matrix) -> None:
-        with self._lock:
-            if key in self._entries:
-                return
-            self._entries[key] = loaded
-            self._held += len(loaded.chunk_ids)
-            # One document larger than the whole budget is still kept, alone, for its question;
-            # a budget of 0 keeps nothing.
-            while self._entries and (
-                self._held > self._max_vectors and (len(self._entries) > 1 or not self._max_vectors)
-            ):
-                _, evicted = self._entries.popitem(last=False)
-                self._held -= len(evicted.chunk_ids)
-
-
-class QueryVectors:
-    """The vectors of recent questions, by model and wording: a question asked again (a team asks
-    the same things; the dashboard's saved questions) is not embedded again. `max_questions`
-    kept at most (1.5 KB each), least recently asked dropped first; 0 keeps none."""
-
-    def __init__(self, max_questions: int = 4096) -> None:
-        self._max_questions = max_questions
-        self._held: OrderedDict[tuple[str, str], tuple[float, ...]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def vector(self, embedder: Embedder, question: str) -> tuple[float, ...]:
-        key = (embedder.name, question)
-        with self._lock:
-            held = self._held.get(key)
-            if held is not None:
-                self._held.move_to_end(key)
-                return held
-        vector = tuple(embedder.embed_query(question))
-        with self._lock:
-            self._held[key] = vector
-            while len(self._held) > self._max_questions:
-                self._held.popitem(last=False)
-        return vector
 
 
 _EMPTY = _Matrix([], np.zeros((0, 0), dtype=np.float32))

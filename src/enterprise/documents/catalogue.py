@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections import OrderedDict
+import weakref
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from enterprise.documents import repository
 from enterprise.documents.models import Document
 from enterprise.documents.repository import DocumentFilters
+from enterprise.lru import BoundedLRU
 
 LOAD_BATCH = 1000
 T = TypeVar("T")
@@ -47,12 +48,11 @@ class SearchableCatalogue:
     `max_listings` lists (one per enterprise and set of filters asked)."""
 
     def __init__(self, max_documents: int = 50_000, max_listings: int = 256) -> None:
-        self._max_documents = max_documents
-        self._max_listings = max_listings
         # By the database's print of the id: (the print of its last change, the document).
-        self._documents: OrderedDict[str, tuple[str, Document]] = OrderedDict()
-        self._listings: OrderedDict[Hashable, SearchableListing] = OrderedDict()
-        self._reading: dict[Hashable, threading.Lock] = {}
+        self._documents: BoundedLRU[str, tuple[str, Document]] = BoundedLRU(max_documents)
+        self._listings: BoundedLRU[Hashable, SearchableListing] = BoundedLRU(max_listings)
+        # A list's reading lock lives while a question holds it (waits on it or reads).
+        self._reading: weakref.WeakValueDictionary[Hashable, threading.Lock] = weakref.WeakValueDictionary()
         self._lock = threading.Lock()
 
     def searchable(
@@ -84,24 +84,15 @@ class SearchableCatalogue:
                 return current
             versions = repository.searchable_version_keys(session, enterprise_id, filters, document_ids)
             listing = SearchableListing(stamp, self._current(session, enterprise_id, versions))
-            with self._lock:
-                self._listings[key] = listing
-                while len(self._listings) > self._max_listings:
-                    evicted, _ = self._listings.popitem(last=False)
-                    self._reading.pop(evicted, None)
+            self._listings.put(key, listing)
         return listing
 
     def _listing(self, key: Hashable, stamp: str) -> SearchableListing | None:
-        with self._lock:
-            listing = self._listings.get(key)
-            if listing is None or listing.stamp != stamp:
-                return None
-            self._listings.move_to_end(key)
-            return listing
+        listing = self._listings.get(key)
+        return listing if listing is not None and listing.stamp == stamp else None
 
     def _current(self, session: Session, enterprise_id: uuid.UUID, versions: list[tuple[str, str]]) -> list[Document]:
-        with self._lock:
-            held = {key: self._documents[key] for key, _ in versions if key in self._documents}
+        held = {key: kept for key, _ in versions if (kept := self._documents.get(key)) is not None}
         stale = [uuid.UUID(key) for key, version in versions if key not in held or held[key][0] != version]
         for start in range(0, len(stale), LOAD_BATCH):
             batch = stale[start : start + LOAD_BATCH]
@@ -109,11 +100,5 @@ class SearchableCatalogue:
                 # Detached with every column loaded: readable from any thread, never refreshed.
                 session.expunge(document)
                 held[key] = (version, document)
-        with self._lock:
-            for key, _ in versions:
-                if key in held:
-                    self._documents[key] = held[key]
-                    self._documents.move_to_end(key)
-            while len(self._documents) > self._max_documents:
-                self._documents.popitem(last=False)
+                self._documents.put(key, held[key])
         return [held[key][1] for key, _ in versions if key in held]

@@ -9,9 +9,7 @@ has changed since.
 
 from __future__ import annotations
 
-import threading
 import uuid
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
@@ -19,15 +17,18 @@ from sqlalchemy.orm import Session
 
 from enterprise.documents import repository
 from enterprise.documents.models import Chunk, Document
+from enterprise.lru import BoundedLRU
 
 
 class ChunkCache:
     """`max_chunks` passages at most (least recently read dropped first); 0 keeps none."""
 
     def __init__(self, max_chunks: int = 20_000) -> None:
-        self._max_chunks = max_chunks
-        self._held: OrderedDict[tuple[uuid.UUID, uuid.UUID], tuple[datetime, Chunk]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._held: BoundedLRU[tuple[uuid.UUID, uuid.UUID], tuple[datetime, Chunk]] = BoundedLRU(max_chunks)
+
+    @property
+    def max_chunks(self) -> int:
+        return self._held.bound
 
     def chunks(
         self,
@@ -39,13 +40,11 @@ class ChunkCache:
         """The passages among `ids` of `enterprise_id` that belong to `documents` (by id, as the
         caller listed them), as rows not to be changed."""
         found: list[Chunk] = []
-        with self._lock:
-            for chunk_id in ids:
-                held = self._held.get((enterprise_id, chunk_id))
-                document = documents.get(held[1].document_id) if held is not None else None
-                if held is not None and document is not None and held[0] == document.updated_at:
-                    self._held.move_to_end((enterprise_id, chunk_id))
-                    found.append(held[1])
+        for chunk_id in ids:
+            held = self._held.get((enterprise_id, chunk_id))
+            document = documents.get(held[1].document_id) if held is not None else None
+            if held is not None and document is not None and held[0] == document.updated_at:
+                found.append(held[1])
         taken = {c.id for c in found}
         missing = [i for i in ids if i not in taken]
         if not missing:
@@ -54,10 +53,6 @@ class ChunkCache:
         for chunk in read:
             # Detached with every column loaded: readable from any thread, never refreshed.
             session.expunge(chunk)
-        with self._lock:
-            for chunk in read:
-                self._held[(enterprise_id, chunk.id)] = (documents[chunk.document_id].updated_at, chunk)
-                self._held.move_to_end((enterprise_id, chunk.id))
-            while len(self._held) > self._max_chunks:
-                self._held.popitem(last=False)
+        for chunk in read:
+            self._held.put((enterprise_id, chunk.id), (documents[chunk.document_id].updated_at, chunk))
         return found + read

@@ -3,9 +3,7 @@ with the sheet, rows and columns used; in the question's language."""
 
 from __future__ import annotations
 
-import threading
 import uuid
-from collections import OrderedDict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -16,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from enterprise.documents.models import Document, ExtractedTable
 from enterprise.finance.statements import statement_kind
+from enterprise.lru import BoundedLRU
 from enterprise.tables import repository
 from enterprise.tables.frame import Column, DataTable, build
 from enterprise.tables.lexicon import Operation, tokens
@@ -86,22 +85,17 @@ def _data_table(table: ExtractedTable) -> DataTable | None:
     if len(table.rows) > MAX_ANSWERED_ROWS:
         return None  # too large to scan per question; its rows are still searched as passages
     key = (table.id, table.updated_at)
-    with _cache_lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
+    held = _cache.get(key)
+    if held is not None:
+        return held[0]
     built = _build(table)
-    with _cache_lock:
-        _cache[key] = built
-        while len(_cache) > TABLE_CACHE_SIZE:
-            _cache.popitem(last=False)
+    _cache.put(key, (built,))  # in a tuple: a table that builds to None is kept too
     return built
 
 
 # Tables as data, built once per stored version: a sheet is typed and its cells' words read
 # once, not for every question. Keyed by id and update time (a re-parse stores new rows).
-_cache: OrderedDict[tuple[uuid.UUID, object], DataTable | None] = OrderedDict()
-_cache_lock = threading.Lock()
+_cache: BoundedLRU[tuple[uuid.UUID, object], tuple[DataTable | None]] = BoundedLRU(TABLE_CACHE_SIZE)
 
 
 def _build(table: ExtractedTable) -> DataTable | None:
