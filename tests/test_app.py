@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from prometheus_client.parser import text_string_to_metric_families
 from starlette.testclient import TestClient
 
 from chatbot.main import create_app
@@ -79,9 +80,38 @@ def test_health_is_503_when_a_dependency_is_down() -> None:
     assert (live.status_code, live.json()) == (200, {"status": "ok"})
 
 
+def _requests_counted(body: str, **labels: str) -> float:
+    for family in text_string_to_metric_families(body):
+        for sample in family.samples:
+            if sample.name == "http_requests_total" and all(sample.labels.get(k) == v for k, v in labels.items()):
+                return float(sample.value)
+    return 0.0
+
+
+def _latency_observed(body: str, **labels: str) -> float:
+    for family in text_string_to_metric_families(body):
+        for sample in family.samples:
+            if sample.name == "http_request_duration_seconds_count" and all(
+                sample.labels.get(k) == v for k, v in labels.items()
+            ):
+                return float(sample.value)
+    return 0.0
+
+
 def test_metrics_count_requests_by_route_template() -> None:
+    user = {"product": "enterprise", "method": "GET", "route": "/users/{user_id}", "status": "401"}
+    chat = {"product": "chatbot", "method": "GET", "route": "/me", "status": "401"}
     with TestClient(create_app(Settings(enterprise_enabled=True))) as client:
-        client.get("/api/enterprise/users/00000000-0000-0000-0000-000000000000")
+        before = client.get("/metrics").text
+        for _ in range(2):
+            client.get("/api/enterprise/users/00000000-0000-0000-0000-000000000000")
+        client.get("/api/chat/me")
+        client.get("/api/enterprise/no/such/path")
         body = client.get("/metrics").text
-    assert 'route="/users/{user_id}"' in body
     assert "00000000-0000-0000-0000-000000000000" not in body
+    assert _requests_counted(body, **user) == _requests_counted(before, **user) + 2
+    assert _requests_counted(body, **chat) == _requests_counted(before, **chat) + 1
+    unmatched = {"product": "enterprise", "route": "unmatched", "status": "404"}
+    assert _requests_counted(body, **unmatched) == _requests_counted(before, **unmatched) + 1
+    timed = {"product": "enterprise", "method": "GET", "route": "/users/{user_id}"}
+    assert _latency_observed(body, **timed) == _latency_observed(before, **timed) + 2

@@ -14,7 +14,7 @@ from chatbot.router import router as chatbot_router
 from chatbot.runtime import ChatbotRuntime
 from shared.health import health_report
 from shared.http_errors import install_error_handlers
-from shared.observability import configure_logging, request_metrics
+from shared.observability import RequestMetrics, configure_logging
 from shared.settings import Settings, get_settings
 
 
@@ -22,7 +22,7 @@ def _create_chatbot_app(runtime: ChatbotRuntime) -> FastAPI:
     chat = FastAPI(title="Marketing chatbot", version="1.0.0")
     chat.state.chatbot = runtime
     install_error_handlers(chat)
-    chat.middleware("http")(request_metrics("chatbot"))
+    chat.add_middleware(RequestMetrics, product="chatbot")
     chat.include_router(chatbot_router)
     return chat
 

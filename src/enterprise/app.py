@@ -26,7 +26,7 @@ from enterprise.webhooks.router import router as webhooks_router
 from shared.health import health_report
 from shared.http_errors import ERROR_RESPONSES, install_error_handlers
 from shared.jobs import InProcessWorkers
-from shared.observability import configure_logging, request_metrics
+from shared.observability import RequestMetrics, configure_logging
 from shared.request_guards import RefuseNulCharacters
 from shared.security_headers import API_POLICY, SecurityHeaders
 from shared.settings import Settings, get_settings
@@ -77,7 +77,7 @@ def create_enterprise_app(settings: Settings | None = None) -> FastAPI:
     api.state.runtime = runtime
     api.state.health_engines = {"enterprise": runtime.engine}
     install_error_handlers(api)
-    api.middleware("http")(request_metrics("enterprise"))
+    api.add_middleware(RequestMetrics, product="enterprise")
     api.add_middleware(RefuseNulCharacters)
     # The interactive API reference loads Swagger UI's own scripts: no page policy on it.
     api.add_middleware(

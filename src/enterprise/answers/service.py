@@ -14,7 +14,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from sqlalchemy.orm import Session
 
 from enterprise.answers import query_log
-from enterprise.answers.answer_cache import AnswerKey, CachedAnswer
+from enterprise.answers.answer_cache import AnswerBasis, AnswerKey, CachedAnswer
 from enterprise.answers.extractive import Citation, Draft, extractive_answer, snippet
 from enterprise.answers.glossary import Translation, english_terms, translations
 from enterprise.answers.hybrid import (
@@ -38,6 +38,7 @@ from enterprise.answers.models import AnswerMode, QueryRecord
 from enterprise.answers.routing import Route, route
 from enterprise.auth.models import User
 from enterprise.database import bind_enterprise
+from enterprise.documents.catalogue import SearchableListing
 from enterprise.documents.models import Document
 from enterprise.documents.repository import DocumentFilters, searchable_stamp
 from enterprise.finance import service as finance_service
@@ -49,7 +50,7 @@ from enterprise.finance.service import AnsweredFromFacts
 from enterprise.language import detect_language
 from enterprise.runtime import EnterpriseRuntime
 from enterprise.tables import service as tables_service
-from enterprise.tables.service import TableAnswer
+from enterprise.tables.service import TABLE_FORMATS, TableAnswer
 
 log = structlog.get_logger(__name__)
 
@@ -82,19 +83,23 @@ class _Context:
     asked: str | None = None  # the question as written, for its unit and whether it wants a number
     translated: list[Translation] = field(default_factory=list)  # its terms in the documents' other languages
     spelled: list[tuple[str, str]] = field(default_factory=list)  # its abbreviations spelled out
+    basis: AnswerBasis | None = None  # what the answer read besides the question (the answer cache's check)
 
 
-def _prepare(
-    session: Session, runtime: EnterpriseRuntime, user: User, question: Question, stamp: str | None = None
-) -> _Context:
-    """`stamp`: the documents' digest when the caller has just read it (the answer cache's key)."""
-    started = time.perf_counter()
+@dataclass(frozen=True)
+class _Routing:
+    """How a question reads against the documents it may draw on, before any search."""
+
+    language: str
+    wording: str
+    languages: frozenset[str]
+    translated: list[Translation]
+    chosen: Route
+    companies: frozenset[str]
+
+
+def _routing(question: Question, listing: SearchableListing) -> _Routing:
     language = detect_language(question.text)
-    listing = runtime.document_catalogue.searchable(
-        session, user.enterprise_id, question.filters, question.document_ids, stamp
-    )
-    allowed = listing.documents
-    whole = question.document_ids is None and question.filters == DocumentFilters()
     # Routing reads the question with its financial terms in English too (filings are in English);
     # the facts read it as asked when they understand it, and the search in every language the
     # documents are written in.
@@ -102,6 +107,33 @@ def _prepare(
     languages = listing.derived("languages", _languages)
     translated = [t for into in sorted(languages - {language}) for t in translations(question.text, into)]
     chosen = route(wording, listing.derived("profiles", document_profiles))
+    companies = frozenset(listing.derived("companies", _companies))
+    return _Routing(language, wording, frozenset(languages), translated, chosen, companies)
+
+
+def _basis(allowed: list[Document], routing: _Routing, widened: bool) -> AnswerBasis:
+    """What an answer with this routing reads besides the question: the documents searched (the
+    routed ones, or all), whose facts and statements are among them, and every spreadsheet (a
+    table may answer whatever was searched)."""
+    searched = allowed if widened or routing.chosen.document_ids is None else _routed(allowed, routing.chosen)
+    tabled = [d for d in allowed if d.file_format in TABLE_FORMATS]
+    read = frozenset((d.id, d.updated_at) for d in (*searched, *tabled))
+    unnamed_among_several = routing.chosen.company is None and len(routing.companies) > 1
+    return AnswerBasis(routing.chosen, routing.languages, unnamed_among_several, read, widened)
+
+
+def _prepare(
+    session: Session, runtime: EnterpriseRuntime, user: User, question: Question, stamp: str | None = None
+) -> _Context:
+    """`stamp`: the documents' digest when the caller has just read it (the answer cache's key)."""
+    started = time.perf_counter()
+    listing = runtime.document_catalogue.searchable(
+        session, user.enterprise_id, question.filters, question.document_ids, stamp
+    )
+    allowed = listing.documents
+    whole = question.document_ids is None and question.filters == DocumentFilters()
+    routing = _routing(question, listing)
+    language, wording, translated, chosen = routing.language, routing.wording, routing.translated, routing.chosen
     figures = (
         _from_facts(
             session,
@@ -110,7 +142,7 @@ def _prepare(
             _facts_wording(question.text, wording, chosen),
             allowed,
             chosen,
-            listing.derived("companies", _companies),
+            set(routing.companies),
         )
         if runtime.settings.enable_financial_parsing
         else None
@@ -120,6 +152,8 @@ def _prepare(
     found = retrieve(
         session, runtime.dense_searcher(), runtime.chunk_cache, user.enterprise_id, searched, allowed, whole, chosen
     )
+    widened = chosen.document_ids is not None and len(found.searched) > len(_routed(allowed, chosen))
+    basis = _basis(allowed, routing, widened)
     # Inside the named company's filings its name tells nothing apart: rank on the rest.
     subject = found.route.without_company(searched)
     # Translations are other wordings of the question's own terms; so are the English words an
@@ -138,17 +172,18 @@ def _prepare(
     )
     if from_table is not None:
         # Every word of the question is a heading, a cell or the table's title: its cells answer it.
-        return _Context(language, [], started, wording, _table_draft(from_table))
+        return _Context(language, [], started, wording, _table_draft(from_table), basis=basis)
     if figures is not None and figures.exact:
         # The figure's own pages first; then where the filing discusses it.
-        return _Context(language, [], started, wording, _exact_draft(figures, pages, question.top_k, language))
+        draft = _exact_draft(figures, pages, question.top_k, language)
+        return _Context(language, [], started, wording, draft, basis=basis)
     if figures is not None:
         # A reasoned answer: the pages its figures come from, then what the search found.
         pages = _figure_pages(session, user, figures, pages, question.top_k)
     elif runtime.settings.enable_financial_parsing:
         books = runtime.fact_books
         pages = _with_statement_pages(session, books, user, wording, allowed, chosen, pages, question.top_k)
-    return _Context(language, pages, started, subject, None, figures, question.text, translated, spelled)
+    return _Context(language, pages, started, subject, None, figures, question.text, translated, spelled, basis)
 
 
 def _facts_wording(asked: str, wording: str, chosen: Route) -> str:
@@ -371,16 +406,16 @@ def _answer(
     else the passages; `token` events only while a streamed model writes."""
     started = time.perf_counter()
     key = _cache_key(session, runtime, user, question, with_model=model is not None)
-    known = _from_cache(session, runtime, user, key, started)
+    known = _from_cache(session, runtime, user, question, key, started)
     if known is not None:
         answered = _finish(session, user, question, known[0], known[1], known[2])
         answered.from_cache = True
         yield StreamEvent("answer", answered=answered)
         return
-    context = _prepare(session, runtime, user, question, key.documents if key is not None else None)
+    context = _prepare(session, runtime, user, question, key.stamp if key is not None else None)
     if context.from_facts is not None:
         answered = _finish(session, user, question, context, context.from_facts, AnswerMode.FACTS)
-        _remember(runtime, key, answered, AnswerMode.FACTS)
+        _remember(runtime, key, context, answered, AnswerMode.FACTS)
         yield StreamEvent("answer", answered=answered)
         return
     if model is not None and not streaming:
@@ -388,7 +423,7 @@ def _answer(
     if model is None or not context.pages:
         mode = AnswerMode.FACTS if context.figures is not None else AnswerMode.EXTRACTIVE
         answered = _finish(session, user, question, context, _extractive(context), mode)
-        _remember(runtime, key, answered, mode)
+        _remember(runtime, key, context, answered, mode)
         yield StreamEvent("answer", answered=answered)
         return
     messages = build_messages(_model_question(question, context), context.pages, context.language)
@@ -405,30 +440,53 @@ def _answer(
     yield StreamEvent("answer", answered=_finish(session, user, question, context, draft, AnswerMode.LLM, reply))
 
 
+@dataclass(frozen=True)
+class _CacheLookup:
+    key: AnswerKey
+    stamp: str  # the digest of the documents the question may draw on, as they are now
+
+
 def _cache_key(
     session: Session, runtime: EnterpriseRuntime, user: User, question: Question, with_model: bool
-) -> AnswerKey | None:
+) -> _CacheLookup | None:
     if not runtime.answer_cache.enabled:
         return None
     stamp = searchable_stamp(session, user.enterprise_id, question.filters, question.document_ids)
     scope = (tuple(sorted(question.document_ids)) if question.document_ids is not None else None, question.filters)
-    return AnswerKey(user.enterprise_id, question.text, scope, question.top_k, with_model, stamp)
+    return _CacheLookup(AnswerKey(user.enterprise_id, question.text, scope, question.top_k, with_model), stamp)
 
 
 def _from_cache(
-    session: Session, runtime: EnterpriseRuntime, user: User, key: AnswerKey | None, started: float
+    session: Session,
+    runtime: EnterpriseRuntime,
+    user: User,
+    question: Question,
+    lookup: _CacheLookup | None,
+    started: float,
 ) -> tuple[_Context, Draft, AnswerMode] | None:
-    cached = runtime.answer_cache.get(key) if key is not None else None
+    if lookup is None:
+        return None
+
+    def basis_now(kept: AnswerBasis) -> AnswerBasis:
+        listing = runtime.document_catalogue.searchable(
+            session, user.enterprise_id, question.filters, question.document_ids, lookup.stamp
+        )
+        return _basis(listing.documents, _routing(question, listing), kept.widened)
+
+    cached = runtime.answer_cache.get(lookup.key, lookup.stamp, basis_now)
     draft = cached.draft(session, user.enterprise_id) if cached is not None else None
     if cached is None or draft is None:
         return None
     return _Context(cached.language, [], started, ""), draft, cached.mode
 
 
-def _remember(runtime: EnterpriseRuntime, key: AnswerKey | None, answered: Answered, mode: AnswerMode) -> None:
+def _remember(
+    runtime: EnterpriseRuntime, lookup: _CacheLookup | None, context: _Context, answered: Answered, mode: AnswerMode
+) -> None:
     """Answers a language model wrote are not kept: only those the documents alone determine."""
-    if key is not None:
-        runtime.answer_cache.put(key, CachedAnswer.of(answered.draft, mode, answered.language))
+    if lookup is not None and context.basis is not None:
+        answer = CachedAnswer.of(answered.draft, mode, answered.language)
+        runtime.answer_cache.put(lookup.key, lookup.stamp, context.basis, answer)
 
 
 def _fallback(
