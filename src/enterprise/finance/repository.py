@@ -56,15 +56,6 @@ def facts(
     return session.scalars(query).all(), total
 
 
-def facts_of_documents(
-    session: Session, enterprise_id: uuid.UUID, document_ids: Sequence[uuid.UUID]
-) -> Sequence[FinancialFact]:
-    if not document_ids:
-        return []
-    query = scoped(FinancialFact, enterprise_id).where(FinancialFact.document_id.in_(list(document_ids)))
-    return session.scalars(query.order_by(FinancialFact.page, FinancialFact.row, FinancialFact.column)).all()
-
-
 # The columns a book of facts holds (`books.HeldFact`): no ORM object made of each of hundreds.
 _HELD_COLUMNS = (
     FinancialFact.document_id, FinancialFact.company, FinancialFact.fiscal_year, FinancialFact.period_label,

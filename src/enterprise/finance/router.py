@@ -77,7 +77,7 @@ def list_metrics(
     format: ExportFormat = "json",
 ) -> list[MetricOut] | Response:
     """Metrics and ratios computed from the facts, each with its formula and the page of every input."""
-    found = service.metrics_for(session, user.enterprise_id, company, fiscal_year, metric)
+    found = service.metrics_for(session, user.enterprise_id, company, fiscal_year, metric, books=runtime.fact_books)
     if format != "json":
         _audit_export(runtime, user, ip, "metrics", format, len(found))
         return download(service.export_metrics(found, format), format, "metrics")

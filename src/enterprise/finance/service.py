@@ -121,7 +121,9 @@ class CompanyMetric:
     value: MetricValue
 
 
-def _books(session: Session, enterprise_id: uuid.UUID, company: str | None) -> list[tuple[Document, FactBook]]:
+def _books(
+    session: Session, books: FactBooks, enterprise_id: uuid.UUID, company: str | None
+) -> list[tuple[Document, FactBook]]:
     with_facts = repository.documents_with_facts(session, enterprise_id)
     chosen = [
         d
@@ -130,11 +132,8 @@ def _books(session: Session, enterprise_id: uuid.UUID, company: str | None) -> l
     ]
     # The latest filing first: its figures for a shared year are the restated ones.
     chosen.sort(key=lambda d: (d.fiscal_year or 0, d.created_at), reverse=True)
-    facts = repository.facts_of_documents(session, enterprise_id, [d.id for d in chosen])
-    by_document: dict[uuid.UUID, list[FinancialFact]] = {}
-    for fact in facts:
-        by_document.setdefault(fact.document_id, []).append(fact)
-    return [(d, FactBook(by_document.get(d.id, []))) for d in chosen]
+    kept = books.books(session, enterprise_id, chosen)
+    return [(d, kept[d.id]) for d in chosen]
 
 
 def companies(session: Session, user: User) -> list[repository.CompanyYears]:
@@ -148,8 +147,10 @@ def metrics_for(
     fiscal_year: int | None = None,
     metric: str | None = None,
     names: Sequence[str] | None = None,
+    books: FactBooks | None = None,
 ) -> list[CompanyMetric]:
-    """Every metric (or `metric`, or those `names`) of every company and year the facts hold."""
+    """Every metric (or `metric`, or those `names`) of every company and year the facts hold.
+    `books`: the process's (the API's); without, each filing's facts are read for this call."""
     if metric is not None and metric not in DEFINITIONS:
         raise InvalidInputError(
             f"unknown metric {metric!r}; known: {', '.join(sorted(DEFINITIONS))}", field="query.metric"
@@ -157,7 +158,7 @@ def metrics_for(
     names = [metric] if metric else list(names or DEFINITIONS)
     seen: set[tuple[str, str, int]] = set()
     found: list[CompanyMetric] = []
-    for document, book in _books(session, enterprise_id, company):
+    for document, book in _books(session, books or FactBooks(max_facts=0), enterprise_id, company):
         years = [fiscal_year] if fiscal_year is not None else book.years()
         for year in years:
             for name in names:
