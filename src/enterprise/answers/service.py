@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -142,7 +143,7 @@ def _prepare(
             _facts_wording(question.text, wording, chosen),
             allowed,
             chosen,
-            set(routing.companies),
+            routing.companies,
         )
         if runtime.settings.enable_financial_parsing
         else None
@@ -240,7 +241,7 @@ def _from_facts(
     wording: str,
     allowed: list[Document],
     chosen: Route,
-    companies: set[str],
+    companies: AbstractSet[str],
 ) -> AnsweredFromFacts | None:
     """The question's figures from the financial facts: one exact value, or those a reasoned answer
     rests on. `companies`: those of `allowed`."""
