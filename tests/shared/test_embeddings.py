@@ -44,11 +44,23 @@ def test_model_loads_from_site_packages_with_network_refused(model: str) -> None
     assert result.stdout.strip().endswith(model)
 
 
+FUSED_WITHOUT_NETWORK = """
+import tempfile
+from pathlib import Path
+from shared.embeddings import OnnxMiniLMEmbedder
+print("fused" if OnnxMiniLMEmbedder(2, fused_cache_dir=Path(tempfile.mkdtemp())).attention_fused else "plain")
+"""
+
+
 def test_the_default_model_needs_no_pytorch() -> None:
     probe = WITHOUT_TORCH + NO_NETWORK_LOAD
     result = subprocess.run([sys.executable, "-c", probe, ONNX_INT8_MODEL], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().endswith(ONNX_INT8_MODEL)
+    # The attention rewrite (onnx and onnxruntime's optimizer) needs neither PyTorch nor a network.
+    probe = WITHOUT_TORCH + NO_NETWORK_LOAD.split("from shared.embeddings")[0] + FUSED_WITHOUT_NETWORK
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300)
+    assert result.stdout.strip() == "fused", result.stderr[-2000:]
 
 
 def test_the_pytorch_model_without_its_extra_says_which_extra_to_install() -> None:
