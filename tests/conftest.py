@@ -47,6 +47,8 @@ os.environ.update(
         "REDIS_URL": TEST_REDIS_URL,
         "DATA_DIR": str(TEST_ROOT / "data"),
         "VECTOR_STORE_PATH": str(TEST_ROOT / "chroma"),
+        # The embedding model's fused graph, made once for the run and read by every process.
+        "MODEL_CACHE_DIR": str(TEST_ROOT / "models"),
         "JWT_SECRET_KEY": "test-secret-" + uuid.uuid4().hex,
         "SMTP_URL": f"smtp://127.0.0.1:{TEST_SMTP_PORT}",
         "STORAGE_URL": f"s3://{TEST_BUCKET}/originals",

@@ -304,7 +304,9 @@ def _load(settings: Settings) -> Embedder:
     threads = _worker_threads(settings)
     if name == ONNX_INT8_MODEL:
         return OnnxMiniLMEmbedder(
-            threads, passage_tokens=settings.embedding_max_tokens, fused_cache_dir=settings.data_dir / "models"
+            threads,
+            passage_tokens=settings.embedding_max_tokens,
+            fused_cache_dir=settings.model_cache_dir or settings.data_dir / "models",
         )
     if name == TORCH_MODEL:
         return SentenceTransformerMiniLMEmbedder(threads)

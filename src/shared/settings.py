@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     # Word pieces of each passage the packaged MiniLM reads (queries are always read whole, up to
     # 256). all-MiniLM-L6-v2 was trained on 128; reading 256 costs 2.2 times as much a chunk.
     embedding_max_tokens: int = Field(default=256, ge=16, le=512)
+    # Where the default model's graph, rewritten with its attention fused, is kept for the next
+    # process (unset: DATA_DIR/models); processes with data directories of their own may share one.
+    model_cache_dir: Path | None = None
     # An OpenAI-compatible /embeddings server for EMBEDDING_MODEL=openai:<model> other than the
     # LLM's (text-embeddings-inference, vLLM, Ollama…); unset, OPENAI_BASE_URL and OPENAI_API_KEY.
     embedding_base_url: str | None = None
