@@ -24,6 +24,8 @@ import structlog
 from shared.attention_fusion import verified_fusion
 from shared.settings import Settings
 
+log = structlog.get_logger(__name__)
+
 ONNX_INT8_MODEL = "minilm-int8-onnx"
 TORCH_MODEL = "minilm-torch"
 # Google's Universal Sentence Encoder, multilingual v3 (16 languages), from the
@@ -31,8 +33,6 @@ TORCH_MODEL = "minilm-torch"
 # finds a passage in another. Compared with the default in BENCHMARKS.md.
 MULTILINGUAL_MODEL = "use-multilingual-v3"
 OPENAI_PREFIX = "openai:"
-log = structlog.get_logger(__name__)
-
 MINILM_DIMENSION = 384
 MINILM_HEADS = 12
 MINILM_MAX_TOKENS = 256
@@ -78,7 +78,7 @@ class OnnxMiniLMEmbedder:
 
     The graph runs with its attention in ONNX Runtime's one kernel per layer
     (`shared.attention_fusion`), checked at load to give the plain graph's vectors: the same
-    vectors, about 1.4 times as fast on two cores (BENCHMARKS.md).
+    vectors, about 1.3 times as fast on two cores (BENCHMARKS.md).
     """
 
     name = ONNX_INT8_MODEL
@@ -118,6 +118,7 @@ class OnnxMiniLMEmbedder:
             else None
         )
         self._session = self._fused_or_plain(fused, model_file)
+        self._input_names = self._inputs_of(self._session)
 
     def _fused_or_plain(self, fused: bytes | None, model_file: Path) -> Any:
         self.attention_fused = False
@@ -134,9 +135,11 @@ class OnnxMiniLMEmbedder:
     def _new_session(self, model: str | bytes) -> Any:
         import onnxruntime
 
-        session = onnxruntime.InferenceSession(model, self._options, providers=["CPUExecutionProvider"])
-        self._input_names = {i.name for i in session.get_inputs()}
-        return session
+        return onnxruntime.InferenceSession(model, self._options, providers=["CPUExecutionProvider"])
+
+    @staticmethod
+    def _inputs_of(session: Any) -> set[str]:
+        return {i.name for i in session.get_inputs()}
 
     def _probe(self, session: Any) -> np.ndarray:
         """Vectors of a padded batch (texts of different lengths), to compare two graphs."""
@@ -169,7 +172,7 @@ class OnnxMiniLMEmbedder:
             ids[row, : len(piece)] = piece
             mask[row, : len(piece)] = 1
         feeds: dict[str, Any] = {"input_ids": ids, "attention_mask": mask}
-        inputs = self._input_names if session is None else {i.name for i in session.get_inputs()}
+        inputs = self._input_names if session is None else self._inputs_of(session)
         if "token_type_ids" in inputs:
             feeds["token_type_ids"] = np.zeros_like(ids)
         with self._lock:
