@@ -136,3 +136,18 @@ def test_several_server_processes_are_refused_on_the_embedded_defaults(tmp_path:
         assert setting in message
     assert "run one process" in message
     assert not (tmp_path / "data" / "db").exists()  # refused before anything was made
+
+
+def test_tenant_commands_start_without_the_vector_store_or_the_language_model_libraries() -> None:
+    """`brain enterprise create`, `quota` and `brain ingest` load the runtime and the pipeline;
+    Chroma and LangChain (about two seconds of imports) wait until a vector or an answer is needed."""
+    import subprocess
+
+    probe = (
+        "import sys, cli.main, cli.ingest, enterprise.runtime, enterprise.ingestion.pipeline\n"
+        "heavy = ('chromadb', 'langchain_core.language_models.chat_models', 'langsmith', 'openai')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(heavy)))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.strip() == "[]"

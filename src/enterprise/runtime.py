@@ -7,10 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import structlog
-from chromadb.api import ClientAPI
-from langchain_core.language_models.chat_models import BaseChatModel
 from redis.exceptions import RedisError
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -33,6 +32,10 @@ from shared.rate_limit import LoginThrottle
 from shared.secrets import configure_secrets
 from shared.security import TokenCodec
 from shared.settings import Settings, get_settings
+
+if TYPE_CHECKING:  # Chroma and LangChain load when first used: `brain` commands start without them.
+    from chromadb.api import ClientAPI
+    from langchain_core.language_models.chat_models import BaseChatModel
 from shared.vectorstore import get_chroma_client
 
 log = structlog.get_logger(__name__)

@@ -4,10 +4,12 @@ server at OPENAI_BASE_URL. LangSmith tracing switches on when LANGCHAIN_API_KEY 
 from __future__ import annotations
 
 import os
-
-from langchain_core.language_models.chat_models import BaseChatModel
+from typing import TYPE_CHECKING
 
 from shared.settings import Settings
+
+if TYPE_CHECKING:  # LangChain loads with the first chat model, not with every process.
+    from langchain_core.language_models.chat_models import BaseChatModel
 
 
 def configure_tracing(settings: Settings) -> None:

@@ -4,16 +4,15 @@ collections that remember which embedding model filled them."""
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
-
-import chromadb
-from chromadb.api import ClientAPI
-from chromadb.api.models.Collection import Collection
-from chromadb.config import Settings as ChromaSettings
 
 from shared.embeddings import Embedder
 from shared.settings import Settings
+
+if TYPE_CHECKING:  # Chroma (about a second to import) loads with the first client.
+    from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
 
 MODEL_METADATA_KEY = "embedding_model"
 DIMENSION_METADATA_KEY = "embedding_dimension"
@@ -36,6 +35,9 @@ def get_chroma_client(settings: Settings) -> ClientAPI:
 
 
 def _connect(settings: Settings) -> ClientAPI:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
     # Telemetry would try to reach the internet: always off.
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=settings.environment == "test")
     if settings.chroma_url:

@@ -81,21 +81,49 @@ def wait_for_document(
         time.sleep(0.25)
 
 
+@dataclass(frozen=True)
+class IngestedFiling:
+    """A filing ingested once for the whole run into an enterprise of its own."""
+
+    admin_email: str
+    document_id: str
+    seen: list[dict[str, Any]]  # every state the uploader saw while waiting
+
+
 @pytest.fixture(scope="session")
-def apple_10k(enterprise_api: EnterpriseApi, job_worker: None) -> tuple[EnterpriseApi, str, dict, list[dict]]:  # type: ignore[type-arg]
-    """Uploaded once per session; `progress` holds every state the client saw while waiting."""
+def apple_ingestion(job_worker: None) -> IngestedFiling:
+    """The Apple 10-K, uploaded and ingested once. Both API modes read the same database, so
+    the mounted and the standalone tests ask the one enterprise (ingesting it per mode cost a
+    minute of the run); tests that count its questions or reports count from what they find."""
     require_shared()
-    account = make_enterprise(enterprise_api.settings, "apple-reader")
-    token = enterprise_token(enterprise_api.client, enterprise_api.prefix, account.admin_email)
-    with (CORPUS / "APPLE_2019_10K.pdf").open("rb") as handle:
-        response = enterprise_api.client.post(
-            enterprise_api.url("/documents"), files={"file": ("APPLE_2019_10K.pdf", handle)}, headers=bearer(token)
-        )
-    assert response.status_code == 202
-    document_id = response.json()["id"]
-    seen = [wait_for_document(enterprise_api, token, document_id, until=("processing", "ready", "failed"))]
-    seen.append(wait_for_document(enterprise_api, token, document_id, until=("ready", "failed"), timeout=600))
-    return enterprise_api, token, seen[-1], seen
+    settings = Settings(enterprise_enabled=True)
+    account = make_enterprise(settings, "apple-reader")
+    with TestClient(create_standalone_app(settings)) as client:
+        api = EnterpriseApi(client, "/api/enterprise", settings, "standalone")
+        token = enterprise_token(client, api.prefix, account.admin_email)
+        with (CORPUS / "APPLE_2019_10K.pdf").open("rb") as handle:
+            response = client.post(
+                api.url("/documents"), files={"file": ("APPLE_2019_10K.pdf", handle)}, headers=bearer(token)
+            )
+        assert response.status_code == 202
+        document_id = response.json()["id"]
+        seen = [wait_for_document(api, token, document_id, until=("processing", "ready", "failed"))]
+        seen.append(wait_for_document(api, token, document_id, until=("ready", "failed"), timeout=600))
+    return IngestedFiling(account.admin_email, document_id, seen)
+
+
+@pytest.fixture(scope="session")
+def apple_10k(
+    enterprise_api: EnterpriseApi, apple_ingestion: IngestedFiling
+) -> tuple[EnterpriseApi, str, dict[str, Any], list[dict[str, Any]]]:
+    """The Apple 10-K's enterprise through this mode's API: its admin's token, the document as
+    this API returns it, and the states seen while it was ingested."""
+    token = enterprise_token(enterprise_api.client, enterprise_api.prefix, apple_ingestion.admin_email)
+    response = enterprise_api.client.get(
+        enterprise_api.url(f"/documents/{apple_ingestion.document_id}"), headers=bearer(token)
+    )
+    assert response.status_code == 200, response.text
+    return enterprise_api, token, response.json(), apple_ingestion.seen
 
 
 @dataclass

@@ -10,9 +10,8 @@ import uuid
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from chromadb.api import ClientAPI
-from chromadb.api.models.Collection import Collection
 from sqlalchemy.orm import Session
 
 from enterprise.answers import lexical
@@ -24,6 +23,10 @@ from enterprise.documents import repository
 from enterprise.documents.chunk_cache import ChunkCache
 from enterprise.documents.models import Chunk, Document, DocumentStatus
 from shared.embeddings import Embedder
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
 
 RRF_K = 60
 RERANK_DEPTH = 40
