@@ -138,13 +138,14 @@ def test_several_server_processes_are_refused_on_the_embedded_defaults(tmp_path:
     assert not (tmp_path / "data" / "db").exists()  # refused before anything was made
 
 
-def test_tenant_commands_start_without_the_vector_store_or_the_language_model_libraries() -> None:
-    """`brain enterprise create`, `quota` and `brain ingest` load the runtime and the pipeline;
-    Chroma and LangChain (about two seconds of imports) wait until a vector or an answer is needed."""
+def test_commands_and_the_enterprise_app_load_without_the_vector_store_or_language_model_clients() -> None:
+    """`brain enterprise create`, `quota` and `brain ingest` load the runtime and the pipeline,
+    `brain serve` the enterprise app: Chroma, the OpenAI client and LangChain's chat models
+    (two to three seconds of imports at each start) wait until a vector or a model is needed."""
     import subprocess
 
     probe = (
-        "import sys, cli.main, cli.ingest, enterprise.runtime, enterprise.ingestion.pipeline\n"
+        "import sys, cli.main, cli.ingest, enterprise.runtime, enterprise.ingestion.pipeline, enterprise.app\n"
         "heavy = ('chromadb', 'langchain_core.language_models.chat_models', 'langsmith', 'openai')\n"
         "print(sorted(m for m in sys.modules if m.startswith(heavy)))"
     )

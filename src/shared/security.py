@@ -5,30 +5,59 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 import jwt
 from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
 
-from shared.settings import Settings
+from shared.settings import Settings, get_settings
 
-_password_hash = PasswordHash.recommended()
-# Verifying against this keeps the timing of "unknown user" close to "wrong password".
-_DUMMY_HASH = _password_hash.hash("timing-equaliser")
+
+def password_hasher(settings: Settings) -> PasswordHash:
+    """argon2id at the configured cost; hashes of any other cost still verify."""
+    return PasswordHash(
+        (
+            Argon2Hasher(
+                time_cost=settings.password_hash_iterations,
+                memory_cost=settings.password_hash_memory_kib,
+                parallelism=settings.password_hash_parallelism,
+            ),
+        )
+    )
+
+
+@lru_cache(maxsize=1)
+def _hasher() -> PasswordHash:
+    return password_hasher(get_settings())
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """Verifying against this keeps the timing of "unknown user" close to "wrong password";
+    made at the first sign-in, not at every start of a process."""
+    return _hasher().hash("timing-equaliser")
 
 
 def hash_password(password: str) -> str:
-    return _password_hash.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(password: str, password_hash: str | None) -> bool:
+    return verify_and_rehash(password, password_hash)[0]
+
+
+def verify_and_rehash(password: str, password_hash: str | None) -> tuple[bool, str | None]:
+    """Whether the password matches, and its hash at the configured cost when the stored one was
+    made at another (to be stored in its place), else None."""
     if password_hash is None:
-        _password_hash.verify(password, _DUMMY_HASH)
-        return False
+        _hasher().verify(password, _dummy_hash())
+        return False, None
     try:
-        return _password_hash.verify(password, password_hash)
+        return _hasher().verify_and_update(password, password_hash)
     except Exception:  # a malformed stored hash is a failed login, not a crash
-        return False
+        return False, None
 
 
 class InvalidTokenError(Exception):

@@ -11,6 +11,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_JWT_SECRET = "change-me-in-production"  # noqa: S105 (not a secret)
 MIN_PRODUCTION_SECRET_LENGTH = 32
+# OWASP's password storage cheat sheet: argon2id configurations of equal strength, as the least
+# memory (KiB) for a number of passes; five passes or more need 7 MiB.
+ARGON2_MIN_MEMORY_KIB = {1: 47_104, 2: 19_456, 3: 12_288, 4: 9_216}
+ARGON2_MIN_MEMORY_KIB_FROM_5_PASSES = 7_168
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -40,6 +44,11 @@ class Settings(BaseSettings):
     jwt_algorithm: Literal["HS256", "HS384", "HS512"] = "HS256"
     access_token_minutes: int = 60
     invite_token_hours: int = 72
+    # argon2id's cost for stored passwords (pwdlib's recommended by default); raising it re-hashes
+    # each enterprise user's password at their next sign-in. Below OWASP's minimum is refused.
+    password_hash_memory_kib: int = Field(default=65_536, ge=ARGON2_MIN_MEMORY_KIB_FROM_5_PASSES)
+    password_hash_iterations: int = Field(default=3, ge=1, le=100)
+    password_hash_parallelism: int = Field(default=4, ge=1, le=64)
 
     # Jobs: unset means "in this process" exactly when there is no Redis queue to share.
     # Failed sign-ins allowed per account and per client address in a window, then 429.
@@ -169,6 +178,17 @@ class Settings(BaseSettings):
         if len(value.split()) != 5:
             raise ValueError("REPORT_SCHEDULE_CRON needs five fields: minute hour day month weekday")
         return value
+
+    @model_validator(mode="after")
+    def _refuse_password_hashing_below_owasp(self) -> Settings:
+        passes = self.password_hash_iterations
+        least = ARGON2_MIN_MEMORY_KIB.get(passes, ARGON2_MIN_MEMORY_KIB_FROM_5_PASSES)
+        if self.password_hash_memory_kib < least:
+            raise ValueError(
+                f"PASSWORD_HASH_MEMORY_KIB={self.password_hash_memory_kib} is below OWASP's minimum for "
+                f"PASSWORD_HASH_ITERATIONS={passes}: at least {least} KiB"
+            )
+        return self
 
     @model_validator(mode="after")
     def _refuse_weak_secret_in_production(self) -> Settings:

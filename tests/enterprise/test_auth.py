@@ -10,8 +10,12 @@ from datetime import timedelta
 import jwt
 import pytest
 
+from enterprise.auth import repository as auth_repository
 from enterprise.auth.models import Role
-from shared.security import TokenCodec
+from enterprise.runtime import EnterpriseRuntime
+from shared.database import session_scope
+from shared.security import TokenCodec, password_hasher
+from shared.settings import Settings
 from tests.enterprise.conftest import EnterpriseApi
 from tests.factories import DEFAULT_PASSWORD, add_user, bearer, enterprise_token, make_enterprise
 
@@ -236,3 +240,44 @@ def test_duplicate_email_is_409(enterprise_api: EnterpriseApi, account, admin_to
     )
     assert response.status_code == 409
     assert account.admin_email in response.json()["detail"]
+
+
+def _stored_hash(settings: Settings, email: str, replace_with: str | None = None) -> str:
+    runtime = EnterpriseRuntime.from_settings(settings)
+    try:
+        with session_scope(runtime.session_factory) as session:
+            user = auth_repository.user_by_email(session, email)
+            assert user is not None
+            assert user.password_hash is not None
+            if replace_with is not None:
+                user.password_hash = replace_with
+            return user.password_hash
+    finally:
+        runtime.engine.dispose()
+
+
+def test_a_password_stored_at_another_cost_is_rehashed_at_the_next_sign_in(
+    enterprise_api: EnterpriseApi, account
+) -> None:
+    """An operator raised (or lowered) PASSWORD_HASH_*: the old hash still signs in, once, and is
+    replaced by one at the configured cost; a wrong password changes nothing."""
+    settings = enterprise_api.settings
+    configured = f"m={settings.password_hash_memory_kib},t={settings.password_hash_iterations},"
+    older_cost = Settings(password_hash_memory_kib=19_456, password_hash_iterations=2, password_hash_parallelism=1)
+    old_hash = password_hasher(older_cost).hash(DEFAULT_PASSWORD)
+    assert configured not in old_hash
+    _stored_hash(settings, account.admin_email, replace_with=old_hash)
+
+    wrong = enterprise_api.client.post(
+        enterprise_api.url("/auth/token"), data={"username": account.admin_email, "password": "not-the-password"}
+    )
+    assert wrong.status_code == 401
+    assert _stored_hash(settings, account.admin_email) == old_hash
+
+    token = enterprise_token(enterprise_api.client, enterprise_api.prefix, account.admin_email)
+    assert enterprise_api.client.get(enterprise_api.url("/me"), headers=bearer(token)).status_code == 200
+    rehashed = _stored_hash(settings, account.admin_email)
+    assert rehashed != old_hash
+    assert rehashed.startswith(f"$argon2id$v=19${configured}")
+    enterprise_token(enterprise_api.client, enterprise_api.prefix, account.admin_email)  # still the password
+    assert _stored_hash(settings, account.admin_email) == rehashed  # not rehashed again

@@ -74,3 +74,31 @@ def test_production_starts_with_a_strong_secret() -> None:
 def test_bad_cron_is_refused() -> None:
     with pytest.raises(ValidationError, match="five fields"):
         Settings(report_schedule_cron="every monday")
+
+
+def test_passwords_are_hashed_with_argon2id_at_the_recommended_cost_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    from shared.security import password_hasher
+
+    for variable in ("PASSWORD_HASH_MEMORY_KIB", "PASSWORD_HASH_ITERATIONS", "PASSWORD_HASH_PARALLELISM"):
+        monkeypatch.delenv(variable, raising=False)  # the suite runs at OWASP's cheapest equal cost
+    stored = password_hasher(Settings()).hash("a-long-password")
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+
+
+@pytest.mark.parametrize(
+    ("memory_kib", "iterations", "message"),
+    [
+        (4_096, 5, "greater than or equal to 7168"),
+        (8_192, 2, "below OWASP's minimum for PASSWORD_HASH_ITERATIONS=2: at least 19456 KiB"),
+        (40_000, 1, "at least 47104 KiB"),
+    ],
+)
+def test_a_password_cost_below_owasps_minimum_is_refused(memory_kib: int, iterations: int, message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        Settings(password_hash_memory_kib=memory_kib, password_hash_iterations=iterations)
+
+
+def test_each_of_owasps_equal_costs_is_accepted() -> None:
+    for memory_kib, iterations in ((47_104, 1), (19_456, 2), (12_288, 3), (9_216, 4), (7_168, 5)):
+        settings = Settings(password_hash_memory_kib=memory_kib, password_hash_iterations=iterations)
+        assert (settings.password_hash_memory_kib, settings.password_hash_iterations) == (memory_kib, iterations)

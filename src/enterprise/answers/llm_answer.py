@@ -10,14 +10,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import openai
-from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage, SystemMessage
 
 from enterprise.answers.extractive import NOT_FOUND, Citation, Draft, asks_for_number, sentence_value, snippet
 from enterprise.answers.hybrid import PageHit
 from enterprise.answers.text_match import content_terms
+
+if TYPE_CHECKING:  # the OpenAI client and LangChain's chat models load with the first model call
+    import openai
+    from langchain_core.language_models.chat_models import BaseChatModel
 
 NOT_FOUND_REPLY = "NOT_FOUND"
 SOURCE_CHARS = 2400
@@ -66,6 +69,8 @@ def _usage(message: AIMessage | AIMessageChunk, reply: LLMReply) -> None:
 
 
 def complete(model: BaseChatModel, messages: list[BaseMessage]) -> LLMReply:
+    import openai
+
     try:
         message = model.invoke(messages)
     except openai.APIError as exc:
@@ -78,6 +83,8 @@ def complete(model: BaseChatModel, messages: list[BaseMessage]) -> LLMReply:
 
 def stream(model: BaseChatModel, messages: list[BaseMessage], reply: LLMReply) -> Iterator[str]:
     """Yield the reply's text as it arrives; `reply` holds the whole text and usage at the end."""
+    import openai
+
     try:
         for chunk in model.stream(messages, stream_usage=True):
             piece = str(chunk.content)
@@ -92,6 +99,8 @@ def stream(model: BaseChatModel, messages: list[BaseMessage], reply: LLMReply) -
 
 
 def _reason(exc: openai.APIError) -> str:
+    import openai
+
     if isinstance(exc, openai.APITimeoutError):
         return "the language model timed out"
     if isinstance(exc, openai.RateLimitError):

@@ -8,10 +8,9 @@ import uuid
 from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import structlog
-from langchain_core.language_models.chat_models import BaseChatModel
 from sqlalchemy.orm import Session
 
 from enterprise.answers import query_log
@@ -52,6 +51,9 @@ from enterprise.language import detect_language
 from enterprise.runtime import EnterpriseRuntime
 from enterprise.tables import service as tables_service
 from enterprise.tables.service import TABLE_FORMATS, TableAnswer
+
+if TYPE_CHECKING:
+    from langchain_core.language_models.chat_models import BaseChatModel
 
 log = structlog.get_logger(__name__)
 

@@ -23,7 +23,7 @@ from shared.errors import (
     TooManyAttemptsError,
 )
 from shared.rate_limit import LoginThrottle
-from shared.security import InvalidTokenError, TokenCodec, hash_password, verify_password
+from shared.security import InvalidTokenError, TokenCodec, hash_password, verify_and_rehash
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 INVITE_PURPOSE = "invite"
@@ -76,13 +76,16 @@ def _require_free_email(session: Session, email: str) -> None:
 
 def authenticate(session: Session, email: str, password: str) -> User:
     user = repository.user_by_email(session, email)
-    if not verify_password(password, user.password_hash if user else None) or user is None:
+    matches, rehashed = verify_and_rehash(password, user.password_hash if user else None)
+    if not matches or user is None:
         raise AuthenticationError("incorrect email or password")
     if not user.is_active:
         raise AuthenticationError("this account is disabled")
     enterprise = repository.enterprise_by_id(session, user.enterprise_id)
     if enterprise is None or not enterprise.is_active:
         raise AuthenticationError("this enterprise is disabled")
+    if rehashed is not None:  # PASSWORD_HASH_* changed since this password was stored
+        user.password_hash = rehashed
     user.last_login_at = datetime.now(UTC)
     return user
 
