@@ -32,11 +32,11 @@ from shared.rate_limit import LoginThrottle
 from shared.secrets import configure_secrets
 from shared.security import TokenCodec
 from shared.settings import Settings, get_settings
+from shared.vectorstore import get_chroma_client
 
 if TYPE_CHECKING:  # Chroma and LangChain load when first used: `brain` commands start without them.
     from chromadb.api import ClientAPI
     from langchain_core.language_models.chat_models import BaseChatModel
-from shared.vectorstore import get_chroma_client
 
 log = structlog.get_logger(__name__)
 TOKEN_AUDIENCE = "enterprise"  # noqa: S105 (not a secret)

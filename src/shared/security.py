@@ -30,6 +30,7 @@ def password_hasher(settings: Settings) -> PasswordHash:
 
 @lru_cache(maxsize=1)
 def _hasher() -> PasswordHash:
+    # The process's settings, not an app's: both products' sign-ins and the CLI hash alike.
     return password_hasher(get_settings())
 
 
