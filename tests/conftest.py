@@ -50,8 +50,8 @@ os.environ.update(
         # The embedding model's fused graph, made once for the run and read by every process.
         "MODEL_CACHE_DIR": str(TEST_ROOT / "models"),
         "JWT_SECRET_KEY": "test-secret-" + uuid.uuid4().hex,
-        # Passwords at the cheapest of OWASP's equal argon2id costs (7 MiB, five passes): 36 ms a
-        # hash instead of the default's 195, and the suite signs in about a thousand times.
+        # Passwords at the cheapest of OWASP's equal argon2id costs (7 MiB, five passes): 49 ms a
+        # hash instead of the default's 207 (bench/cli_start.py), and the suite signs in about a thousand times.
         "PASSWORD_HASH_MEMORY_KIB": "7168",
         "PASSWORD_HASH_ITERATIONS": "5",
         "PASSWORD_HASH_PARALLELISM": "1",

@@ -46,17 +46,25 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(password: str, password_hash: str | None) -> bool:
-    return verify_and_rehash(password, password_hash)[0]
+    """Whether the password matches; the stored hash stays as it is (the chatbot's sign-in)."""
+    return _verify(password, password_hash, rehash=False)[0]
 
 
 def verify_and_rehash(password: str, password_hash: str | None) -> tuple[bool, str | None]:
     """Whether the password matches, and its hash at the configured cost when the stored one was
     made at another (to be stored in its place), else None."""
+    return _verify(password, password_hash, rehash=True)
+
+
+def _verify(password: str, password_hash: str | None, rehash: bool) -> tuple[bool, str | None]:
     if password_hash is None:
         _hasher().verify(password, _dummy_hash())
         return False, None
     try:
-        return _hasher().verify_and_update(password, password_hash)
+        if rehash:
+            return _hasher().verify_and_update(password, password_hash)
+        # A caller that keeps the stored hash must not pay for a new one after a cost change.
+        return _hasher().verify(password, password_hash), None
     except Exception:  # a malformed stored hash is a failed login, not a crash
         return False, None
 
