@@ -35,12 +35,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
+from enterprise.ingestion.pdf_tables import _looks_like_year  # noqa: E402
 from enterprise.numbers import parse_number  # noqa: E402
-from shared.embeddings import get_embedder, minilm_tokenizer_path  # noqa: E402
+from shared.embeddings import MINILM_MAX_TOKENS, get_embedder, minilm_tokenizer_path  # noqa: E402
 from shared.settings import Settings  # noqa: E402
 
+EMBED_BATCH = 256  # chunks embedded and written to Chroma at a time
 PAGE_SIZE = 5000  # Chroma's embedded SQLite refuses a request with many more ids than this
-YEAR = re.compile(r"(?:fiscal\s+)?(?:19|20)\d\d", re.IGNORECASE)
 LEADER = re.compile(r"(?:\s*\.){3,}|(?:\s*_){3,}")
 NOT_WORDS = {"", "—", "-", "–", "$", "%"}
 
@@ -86,7 +87,7 @@ def page_text_out(workdir: Path) -> str:
 
 def _is_figure(cell: str) -> bool:
     text = cell.strip()
-    return text in NOT_WORDS or (parse_number(text) is not None and not YEAR.fullmatch(text))
+    return text in NOT_WORDS or (parse_number(text) is not None and not _looks_like_year(text))
 
 
 def compact_table_text(text: str) -> str:
@@ -126,14 +127,14 @@ def compact_table_vectors(workdir: Path) -> str:
     tokenizer.no_padding()
 
     def pieces_read(batch: list[str]) -> int:
-        return sum(min(len(e.ids), 256) for e in tokenizer.encode_batch(batch))
+        return sum(min(len(e.ids), MINILM_MAX_TOKENS) for e in tokenizer.encode_batch(batch))
 
     before, after = pieces_read([text for _, text in chunks]), pieces_read(texts)
     store, embedder = collection(workdir), get_embedder(Settings())
     started = time.perf_counter()
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    for start in range(0, len(order), 256):
-        batch = order[start : start + 256]
+    for start in range(0, len(order), EMBED_BATCH):
+        batch = order[start : start + EMBED_BATCH]
         store.update(ids=[ids[i] for i in batch], embeddings=embedder.embed_documents([texts[i] for i in batch]))
     seconds = time.perf_counter() - started
     return (
